@@ -1,0 +1,3 @@
+from lpcli.cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""The small exception hierarchy of lpcli's domain.
+
+The library raises these; only ``cli.py`` turns them into messages and exit codes. Messages
+must never quote personal data (names, dates of birth, notes): they name case IDs, file paths
+relative to the casebook, practitioner IDs and field paths only.
+"""
+
+from __future__ import annotations
+
+
+class LpcliError(Exception):
+    """Base class. ``exit_code`` follows the CLI contract: 1 findings/refusal, 2 usage/env."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class EnvironmentProblem(LpcliError):
+    """Something about the machine or repository prevents the command (exit 2)."""
+
+
+class CasebookNotFound(EnvironmentProblem):
+    pass
+
+
+class CaseNotFound(EnvironmentProblem):
+    pass
+
+
+class InvalidCaseId(EnvironmentProblem):
+    pass
+
+
+class RepositoryStateError(EnvironmentProblem):
+    """The git repository is mid-merge, has conflicts, uncommitted edits... (exit 2)."""
+
+
+class CasebookBusy(EnvironmentProblem):
+    pass
+
+
+class InvalidRecord(LpcliError):
+    """The change would produce a record that fails validation; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics=(), hint: str | None = None):
+        super().__init__(message, hint)
+        self.diagnostics = list(diagnostics)
+
+
+class RuleViolation(LpcliError):
+    """The guidance forbids the change. Carries every failed rule, not just the first."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, reasons=(), hint: str | None = None):
+        super().__init__(message, hint)
+        self.reasons = list(reasons)
