@@ -1,0 +1,202 @@
+"""A casebook: a git repository holding lpcli.yaml, practitioners.yaml and cases/*.yaml.
+
+This module finds a casebook, reads its settings and practitioner directory, and reads case
+files safely (size limit before parsing, no symlinks, strict YAML). It never writes: all
+writes go through ``records``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lpcli import yamlio
+from lpcli.caseid import check_case_id, is_case_id
+from lpcli.errors import CasebookNotFound, CaseNotFound, EnvironmentProblem
+
+SETTINGS_FILE = "lpcli.yaml"
+PRACTITIONERS_FILE = "practitioners.yaml"
+CASES_DIR = "cases"
+
+DEFAULT_SETTINGS = {
+    "case_id_prefix": "LP",
+    "review_interval_weeks": 6,
+    "first_review_weeks": 6,
+    "nomination_grace_days": 20,
+    "consent_review_months": None,
+    "timezone": None,
+}
+
+
+def read_text_safely(path: Path) -> tuple[str | None, yamlio.YamlProblem | None]:
+    """Read a file's text, refusing symlinks and over-large files before parsing."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None, yamlio.YamlProblem("missing", "file not found", 1, 1)
+    if os.path.islink(path):
+        return None, yamlio.YamlProblem(
+            "symlink", "is a symbolic link; lpcli reads only regular files in a casebook", 1, 1)
+    if st.st_size > yamlio.MAX_FILE_BYTES:
+        return None, yamlio.YamlProblem(
+            "file-too-large",
+            f"file is {st.st_size} bytes; the limit is {yamlio.MAX_FILE_BYTES} bytes", 1, 1)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return None, yamlio.YamlProblem("unreadable", f"cannot be read ({exc.strerror})", 1, 1)
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(yamlio.MAX_FILE_BYTES + 1)
+    return yamlio.decode(raw)
+
+
+def load_file(path: Path) -> yamlio.Loaded:
+    text, problem = read_text_safely(path)
+    if problem is not None:
+        return yamlio.Loaded(problems=[problem], fatal=True)
+    return yamlio.load_strict(text)
+
+
+@dataclass
+class Practitioner:
+    id: str
+    data: dict
+
+    @property
+    def name(self) -> str:
+        return self.data.get("name", self.id)
+
+    @property
+    def agency(self) -> str:
+        return self.data.get("agency", "")
+
+    @property
+    def agency_type(self) -> str:
+        return self.data.get("agency_type", "")
+
+    @property
+    def capacity(self) -> int:
+        return self.data.get("capacity", 0)
+
+    @property
+    def statutory_roles(self) -> list:
+        return self.data.get("statutory_roles") or []
+
+
+class Directory:
+    """The practitioners in practitioners.yaml, by ID."""
+
+    def __init__(self, items=()):
+        self.by_id: dict[str, Practitioner] = {}
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.by_id.setdefault(item["id"], Practitioner(item["id"], item))
+
+    def __contains__(self, pid) -> bool:
+        return pid in self.by_id
+
+    def get(self, pid):
+        return self.by_id.get(pid)
+
+    def name(self, pid) -> str:
+        p = self.by_id.get(pid)
+        return p.name if p else str(pid)
+
+
+class Casebook:
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self._settings = None
+        self._directory = None
+
+    # -- discovery ----------------------------------------------------------------------
+    @classmethod
+    def find(cls, explicit: str | os.PathLike | None = None, start: Path | None = None):
+        """The casebook at ``explicit`` (--casebook / LPCLI_CASEBOOK), else the nearest
+        folder holding lpcli.yaml from ``start`` (default: the current directory) upwards."""
+        if explicit:
+            root = Path(explicit).expanduser()
+            if not (root / SETTINGS_FILE).is_file():
+                raise CasebookNotFound(
+                    f"{root} is not an lpcli casebook (it has no {SETTINGS_FILE})",
+                    hint="run 'lpcli init DIR' to create one, or check --casebook/LPCLI_CASEBOOK")
+            return cls(root)
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / SETTINGS_FILE).is_file():
+                return cls(folder)
+        raise CasebookNotFound(
+            "not inside an lpcli casebook (no lpcli.yaml here or in any parent folder)",
+            hint="cd into a casebook, pass --casebook DIR, set LPCLI_CASEBOOK, "
+                 "or run 'lpcli init DIR' to create one")
+
+    # -- paths --------------------------------------------------------------------------
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def practitioners_path(self) -> Path:
+        return self.root / PRACTITIONERS_FILE
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / CASES_DIR
+
+    def case_path(self, case_id: str) -> Path:
+        return self.cases_dir / f"{check_case_id(case_id)}.yaml"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def case_files(self) -> list[Path]:
+        """Every *.yaml under cases/, valid name or not (validate reports bad names)."""
+        if not self.cases_dir.is_dir():
+            return []
+        return sorted(p for p in self.cases_dir.iterdir() if p.name.endswith(".yaml"))
+
+    def case_ids(self) -> list[str]:
+        return [p.name[:-5] for p in self.case_files() if is_case_id(p.name[:-5])]
+
+    # -- settings and directory -----------------------------------------------------------
+    @property
+    def settings(self) -> dict:
+        """Settings with defaults filled in. A broken lpcli.yaml is reported by validate;
+        here the parts that could be read are used."""
+        if self._settings is None:
+            loaded = load_file(self.settings_path)
+            data = loaded.data if isinstance(loaded.data, dict) else {}
+            merged = dict(DEFAULT_SETTINGS)
+            merged.update({k: v for k, v in data.items() if v is not None})
+            self._settings = merged
+        return self._settings
+
+    @property
+    def directory(self) -> Directory:
+        if self._directory is None:
+            loaded = load_file(self.practitioners_path)
+            items = loaded.data.get("practitioners") if isinstance(loaded.data, dict) else None
+            self._directory = Directory(items if isinstance(items, list) else ())
+        return self._directory
+
+    # -- cases --------------------------------------------------------------------------
+    def load_case(self, case_id: str) -> yamlio.Loaded:
+        path = self.case_path(case_id)
+        if not path.exists() and not path.is_symlink():
+            raise CaseNotFound(f"no case {case_id} in this casebook",
+                               hint="run 'lpcli list --status all' to see the case IDs")
+        return load_file(path)
+
+    def read_case(self, case_id: str) -> dict:
+        """A case's data for reading commands; refuses a file that cannot be read as YAML."""
+        loaded = self.load_case(case_id)
+        if loaded.fatal or not isinstance(loaded.data, dict):
+            raise EnvironmentProblem(
+                f"{CASES_DIR}/{case_id}.yaml cannot be read",
+                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see why")
+        return loaded.data

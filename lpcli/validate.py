@@ -1,0 +1,159 @@
+"""The checker behind ``lpcli validate``: files in, diagnostics out.
+
+Each file is read strictly (``yamlio``), checked against its schema (``schema``) and, for
+cases, against the guidance's rules (``rules``). Every problem is reported, each at the line
+and column of the key or item it concerns.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lpcli import rules, schema
+from lpcli.casebook import (CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory,
+                            load_file)
+from lpcli.caseid import is_case_id
+from lpcli.diagnostics import ERROR, Diagnostic, format_path, sort_key
+from lpcli.errors import EnvironmentProblem
+
+
+@dataclass
+class Result:
+    diagnostics: list = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == ERROR)
+
+
+def _suppressed(path: tuple, yaml_paths: list) -> bool:
+    """Schema/rule findings at or under a place the YAML reader already complained about
+    are noise (an alias read as null, a tagged value...): report the cause only."""
+    return any(path[:len(p)] == p for p in yaml_paths)
+
+
+def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None,
+                 case_id: str | None = None) -> list[Diagnostic]:
+    """All diagnostics for one file already read by the strict loader."""
+    out: list[Diagnostic] = []
+
+    def add(path, severity, rule, message, pos=None):
+        line, col = pos or loaded.locate(path)
+        out.append(Diagnostic(rel, line, col, format_path(path), severity, rule, message))
+
+    yaml_paths = []
+    for p in loaded.problems:
+        add(p.path, ERROR, p.rule, p.message, (p.line, p.column))
+        if p.path:
+            # A dropped merge key changes its whole mapping; other problems just their value.
+            yaml_paths.append(tuple(p.path[:-1] if p.rule == "yaml-merge-key" else p.path))
+    if loaded.fatal:
+        return out
+    for path, rule, message in schema.messages(kind, loaded.data):
+        if not _suppressed(path, yaml_paths):
+            add(path, ERROR, rule, message)
+    out = list(dict.fromkeys(out))  # the same finding via two schema branches: once
+    if kind == "case" and isinstance(loaded.data, dict):
+        if case_id is not None and loaded.data.get("id") not in (None, case_id) \
+                and not _suppressed(("id",), yaml_paths):
+            add(("id",), ERROR, "id-mismatch",
+                f"the case ID inside the file differs from the file name ({case_id}.yaml); "
+                "they must be the same")
+        for f in rules.check_case(loaded.data, directory):
+            if not _suppressed(f.path, yaml_paths):
+                add(f.path, f.severity, f.rule, f.message)
+    elif kind == "practitioners":
+        for f in rules.check_practitioners(loaded.data):
+            add(f.path, f.severity, f.rule, f.message)
+    return out
+
+
+class Checker:
+    """Validates a whole casebook, or the given paths within it."""
+
+    def __init__(self, casebook: Casebook, paths=()):
+        self.casebook = casebook
+        self.paths = [Path(p) for p in paths]
+
+    def _targets(self) -> list[Path]:
+        cb = self.casebook
+        if not self.paths:
+            return [cb.settings_path, cb.practitioners_path, *cb.case_files()]
+        targets: list[Path] = []
+        for p in self.paths:
+            full = Path(os.path.abspath(p))
+            try:
+                full.relative_to(cb.root)
+            except ValueError:
+                raise EnvironmentProblem(
+                    f"{p} is outside the casebook at {cb.root}",
+                    hint="pass files inside the casebook, or choose it with --casebook")
+            if full.is_dir() and not full.is_symlink():
+                if full == cb.root:
+                    targets += [cb.settings_path, cb.practitioners_path, *cb.case_files()]
+                elif full == cb.cases_dir:
+                    targets += cb.case_files()
+                else:
+                    raise EnvironmentProblem(
+                        f"{cb.relative(full)} is not a casebook folder lpcli checks",
+                        hint="pass the casebook root, cases/, or single files")
+            elif full.exists() or full.is_symlink():
+                targets.append(full)
+            else:
+                raise EnvironmentProblem(f"{p}: no such file",
+                                         hint="check the path; 'lpcli list' shows case IDs")
+        seen = set()
+        return [t for t in targets if not (t in seen or seen.add(t))]
+
+    def _kind(self, path: Path) -> str | None:
+        cb = self.casebook
+        if path == cb.settings_path:
+            return "settings"
+        if path == cb.practitioners_path:
+            return "practitioners"
+        if path.parent == cb.cases_dir and path.name.endswith(".yaml"):
+            return "case"
+        return None
+
+    def run(self, progress=None) -> Result:
+        cb = self.casebook
+        result = Result()
+        targets = self._targets()
+        # The directory is needed for cross-file rules even when only cases are checked.
+        practitioners = load_file(cb.practitioners_path)
+        directory = None
+        if not practitioners.fatal and isinstance(practitioners.data, dict):
+            directory = Directory(practitioners.data.get("practitioners") or [])
+        for path in targets:
+            if progress:
+                progress(path)
+            rel = cb.relative(path)
+            kind = self._kind(path)
+            result.files_checked += 1
+            if kind is None:
+                result.diagnostics.append(Diagnostic(
+                    rel, 1, 1, ".", ERROR, "not-a-casebook-file",
+                    f"lpcli checks {SETTINGS_FILE}, {PRACTITIONERS_FILE} and "
+                    f"{CASES_DIR}/<CASE-ID>.yaml only"))
+                continue
+            loaded = practitioners if kind == "practitioners" else load_file(path)
+            case_id = None
+            if kind == "case":
+                case_id = path.name[:-len(".yaml")]
+                if not is_case_id(case_id):
+                    result.diagnostics.append(Diagnostic(
+                        rel, 1, 1, ".", ERROR, "case-file-name",
+                        "the file name is not a valid case ID (capital letters and digits in "
+                        "groups joined by hyphens, then .yaml)"))
+                    case_id = None
+            result.diagnostics += check_loaded(rel, kind, loaded, directory, case_id)
+        if directory is None and cb.practitioners_path not in targets:
+            result.diagnostics.append(Diagnostic(
+                PRACTITIONERS_FILE, 1, 1, ".", ERROR, "practitioners-unreadable",
+                "practitioners.yaml cannot be read, so practitioner IDs were not checked; "
+                f"run 'lpcli validate {PRACTITIONERS_FILE}'"))
+        result.diagnostics.sort(key=sort_key)
+        return result
