@@ -1,0 +1,204 @@
+"""The casebook's git repository: state checks before writing, commits, history.
+
+Everything goes through GitPython's ``Repo`` and its ``git`` command wrapper, so behaviour is
+exactly git's own (hooks, config, identity). Git's stderr is never echoed wholesale: it can
+quote file contents (a conflict, a hook's output), so messages are lpcli's own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lpcli.errors import EnvironmentProblem, RepositoryStateError
+
+# Options that protect the data, set on every casebook lpcli creates (see README).
+PROTECTIVE_CONFIG = {
+    "core.fsync": "committed",       # fsync objects and refs before a commit is reported done
+    "core.fsyncMethod": "fsync",
+    "transfer.fsckObjects": "true",  # refuse corrupt objects when fetching or receiving
+    "fetch.fsckObjects": "true",
+    "receive.fsckObjects": "true",
+    "core.autocrlf": "false",        # case files keep their bytes on every platform
+}
+
+_AUTHOR = re.compile(r"^[^<>\n]+ <[^<>\n]*>$")
+
+
+def _git():
+    # Imported lazily: GitPython takes a noticeable time to import, and read-only commands
+    # and --help should not pay it.
+    import git
+
+    return git
+
+
+def open_repo(root: Path):
+    git = _git()
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise EnvironmentProblem(
+            f"the casebook at {root} is not inside a git repository",
+            hint=f"run 'git init' in {root} (lpcli keeps every change as a git commit)")
+
+
+def init_repo(path: Path):
+    git = _git()
+    repo = git.Repo.init(path)
+    with repo.config_writer() as cw:
+        for key, value in PROTECTIVE_CONFIG.items():
+            section, option = key.split(".", 1)
+            cw.set_value(section, option, value)
+    return repo
+
+
+def _rel(repo, path: Path) -> str:
+    return Path(os.path.abspath(path)).relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+
+
+def check_writable(repo, paths=()) -> None:
+    """Refuse to write while git is in a state where a commit would be wrong or lost.
+
+    Each refusal says how to recover. Nothing is changed here.
+    """
+    gitdir = Path(repo.git_dir)
+    if (gitdir / "index.lock").exists():
+        raise RepositoryStateError(
+            "git's index is locked (.git/index.lock exists): another git command is running, "
+            "or one crashed",
+            hint="if no git command is running, delete .git/index.lock and try again")
+    if (gitdir / "rebase-merge").exists() or (gitdir / "rebase-apply").exists():
+        raise RepositoryStateError(
+            "the casebook is in the middle of a rebase",
+            hint="finish it ('git rebase --continue', or 'lpcli sync' if it started one) "
+                 "or abandon it ('git rebase --abort'), then try again")
+    if (gitdir / "MERGE_HEAD").exists():
+        raise RepositoryStateError(
+            "the casebook is in the middle of a merge",
+            hint="finish it with 'git commit' or abandon it with 'git merge --abort'")
+    for marker, what in (("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert")):
+        if (gitdir / marker).exists():
+            raise RepositoryStateError(
+                f"the casebook is in the middle of a {what}",
+                hint=f"finish it or run 'git {what} --abort', then try again")
+    if repo.head.is_detached:
+        raise RepositoryStateError(
+            "the casebook's git HEAD is detached (not on a branch)",
+            hint="switch back to your branch, for example 'git switch main'")
+    unmerged = repo.git.ls_files("--unmerged")
+    if unmerged:
+        raise RepositoryStateError(
+            "the casebook has unresolved git conflicts",
+            hint="resolve them (see 'git status'), commit, and try again")
+    for path in paths:
+        rel = _rel(repo, path)
+        status = repo.git.status("--porcelain", "--", rel)
+        if status.strip():
+            raise RepositoryStateError(
+                f"{rel} has changes that are not committed",
+                hint=f"commit them ('git add {rel} && git commit'), or discard them "
+                     f"('git checkout -- {rel}'), then try again")
+
+
+def has_head(repo) -> bool:
+    try:
+        repo.head.commit
+    except ValueError:
+        return False
+    return True
+
+
+def identity_env(repo, author: str | None) -> dict:
+    """Environment for git so the commit has an author and committer.
+
+    ``--author "Name <email>"`` wins; otherwise git config. When git has no identity at all
+    and no --author is given, refuse before writing anything.
+    """
+    env = {}
+    if author:
+        if not _AUTHOR.match(author):
+            raise EnvironmentProblem(
+                "--author must look like 'Name <email>'",
+                hint="for example --author 'Layla Ahmed <layla.ahmed@example.org>'")
+        name, email = author[:-1].split(" <", 1)
+        env.update(GIT_AUTHOR_NAME=name.strip(), GIT_AUTHOR_EMAIL=email)
+    git = _git()
+    try:
+        repo.git.var("GIT_COMMITTER_IDENT")
+    except git.GitCommandError:
+        if not author:
+            raise EnvironmentProblem(
+                "git does not know who you are, so lpcli cannot record who made the change",
+                hint="run: git config --global user.name 'Your Name' && "
+                     "git config --global user.email you@example.org "
+                     "(or pass --author 'Name <email>')")
+        env.update(GIT_COMMITTER_NAME=env["GIT_AUTHOR_NAME"],
+                   GIT_COMMITTER_EMAIL=env["GIT_AUTHOR_EMAIL"])
+    return env
+
+
+def author_name(repo, author: str | None) -> str:
+    if author and _AUTHOR.match(author):
+        return author.split(" <", 1)[0].strip()
+    try:
+        return repo.git.var("GIT_AUTHOR_IDENT").rsplit(" <", 1)[0]
+    except _git().GitCommandError:
+        return ""
+
+
+def commit(repo, paths, message: str, env: dict) -> str:
+    """Commit exactly ``paths`` (other staged or modified files are left alone)."""
+    git = _git()
+    rels = [_rel(repo, p) for p in paths]
+    try:
+        repo.git.add("--", *rels)
+        # --only with pathspecs: the commit holds these files and nothing else staged.
+        repo.git.commit("--only", "-q", "-m", message, "--", *rels, env=env)
+    except git.GitCommandError as exc:
+        raise RepositoryStateError(
+            f"git could not commit the change ({_first_line(exc.stderr)})",
+            hint="nothing was changed; check 'git status' and any git hooks, then try again")
+    return repo.head.commit.hexsha
+
+
+def unstage(repo, paths) -> None:
+    """Best effort to put the index back after a failed commit."""
+    rels = [_rel(repo, p) for p in paths]
+    try:
+        if has_head(repo):
+            repo.git.reset("-q", "HEAD", "--", *rels)
+        else:
+            repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *rels)
+    except _git().GitCommandError:
+        pass
+
+
+def _first_line(text) -> str:
+    text = (text or "").strip().splitlines()
+    line = text[0] if text else "unknown error"
+    # stderr from git is of the form "stderr: 'error: ...'"; keep it short.
+    return line.replace("stderr:", "").strip(" '")[:200]
+
+
+@dataclass
+class HistoryEntry:
+    commit: str
+    date: str
+    author: str
+    message: str
+
+
+def history(repo, path: Path) -> list[HistoryEntry]:
+    rel = _rel(repo, path)
+    if not has_head(repo):
+        return []
+    out = repo.git.log("--follow", "--format=%H%x1f%aI%x1f%an%x1f%s", "--", rel)
+    entries = []
+    for line in out.splitlines():
+        parts = line.split("\x1f")
+        if len(parts) == 4:
+            entries.append(HistoryEntry(*parts))
+    return entries

@@ -1,0 +1,92 @@
+"""Global conventions: help with examples, version, casebook discovery, init, demo, colour."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from conftest import MODEL_CASE, Book, git
+from lpcli import __version__
+from lpcli.cli import cli
+
+
+def all_commands(group=cli, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+@pytest.mark.parametrize("command", list(all_commands()), ids=" ".join)
+def test_every_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [*command, "-h"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert f"lpcli {command[0]}" in result.output
+
+
+def test_version_and_top_level_help():
+    assert CliRunner().invoke(cli, ["--version"]).output.strip() == f"lpcli {__version__}"
+    out = CliRunner().invoke(cli, ["--help"]).output
+    assert "Examples:" in out and "validate" in out
+
+
+def test_no_casebook_is_exit_2_with_a_hint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 2
+    assert "not inside an lpcli casebook" in result.output and "lpcli init" in result.output
+
+
+def test_unknown_option_is_exit_2():
+    assert CliRunner().invoke(cli, ["list", "--bogus"]).exit_code == 2
+
+
+def test_casebook_found_from_subfolder_and_env(book, monkeypatch):
+    monkeypatch.chdir(book.root / "cases")
+    assert CliRunner().invoke(cli, ["validate"]).exit_code == 0
+    monkeypatch.chdir(book.root.parent)
+    monkeypatch.setenv("LPCLI_CASEBOOK", str(book.root))
+    result = CliRunner().invoke(cli, ["show", MODEL_CASE, "--format", "json"])
+    assert json.loads(result.output)["id"] == MODEL_CASE
+
+
+def test_init_makes_a_valid_committed_casebook(tmp_path):
+    root = tmp_path / "new-book"
+    result = CliRunner().invoke(cli, ["init", str(root), "--agency", "Test Hub"])
+    assert result.exit_code == 0, result.output
+    book = Book(root)
+    assert book.status() == ""
+    assert book.git("log", "--format=%s").strip() == "casebook created"
+    assert book.git("config", "transfer.fsckObjects").strip() == "true"
+    assert book.run("validate").exit_code == 0
+    assert book.run("list").output.strip() == "no open cases"
+    again = CliRunner().invoke(cli, ["init", str(root), "--agency", "X"])
+    assert again.exit_code == 2 and "already" in again.output
+
+
+def test_init_without_agency_off_terminal_is_usage_error(tmp_path):
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "b")]).exit_code == 2
+
+
+def test_demo_prints_real_output(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "d")])
+    assert result.exit_code == 0
+    assert "ok:" in result.output or "warning" in result.output
+    assert MODEL_CASE in result.output
+    assert "Amelia" not in result.output  # no child names in default output
+    assert git(tmp_path / "d", "status", "--porcelain") == ""
+    refuse = CliRunner().invoke(cli, ["demo", str(tmp_path / "d")])
+    assert refuse.exit_code == 2 and "not empty" in refuse.output
+
+
+def test_color_always_and_no_color(tmp_path, book):
+    broken = book.case(MODEL_CASE)
+    broken.write_text(broken.read_text().replace("owner: mum", "owner: nobody"))
+    always = book.run("--color", "always", "validate")
+    assert "\x1b[" in always.output
+    assert "\x1b[" not in book.run("validate").output
+    assert "\x1b[" not in book.run("validate", env={"NO_COLOR": "1"}).output
