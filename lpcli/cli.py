@@ -104,6 +104,16 @@ def date_option(help_text="Date of the event, YYYY-MM-DD (default: today)."):
     return click.option("--date", "date_", metavar="YYYY-MM-DD", help=help_text)
 
 
+def _checked_date(text):
+    """For prompts: a bad date asks again instead of ending the command."""
+    from lpcli import dates
+
+    try:
+        return dates.parse(text.strip(), "the date")
+    except dates.BadDate as exc:
+        raise click.BadParameter(exc.message)
+
+
 def parse_date_opt(value, settings, what="--date"):
     from lpcli import dates
 
@@ -333,7 +343,7 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
         if not interactive:
             raise click.UsageError("the date of birth is required: --dob YYYY-MM-DD "
                                    "(or --expected YYYY-MM-DD for an unborn child)")
-        dob = click.prompt("Date of birth (YYYY-MM-DD)")
+        dob = click.prompt("Date of birth (YYYY-MM-DD)", value_proc=_checked_date).isoformat()
     dob_d = dates.parse(dob, "--dob") if dob else None
     exp_d = dates.parse(expected, "--expected") if expected else None
     today = dates.today(cb.settings)
