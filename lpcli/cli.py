@@ -559,3 +559,388 @@ def _private_edit_dir(cb) -> Path:
     folder = Path(repo.git_dir) / "lpcli-edit"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
+
+
+# -- the lead professional workflow ----------------------------------------------------------
+
+def _done(state, written) -> None:
+    """The one line a successful change prints (IDs only), plus any warnings left."""
+    click.echo(f"{written.message} (commit {written.commit[:8]})")
+    for d in written.warnings:
+        click.echo(f"lpcli: warning: {d.as_text()}", err=True)
+
+
+def _opt_date(value, what):
+    from lpcli import dates
+
+    return dates.parse(value, what) if value else None
+
+
+@examples("lpcli nominate LP-TX681-MBQS9 --suggest",
+          "lpcli nominate LP-TX681-MBQS9 fs-ahmed --meeting-date 2026-11-19 --family-agreed \\",
+          "    --manager-agreed --present --rationale 'Family support is the main need'",
+          "lpcli nominate LP-6D7NE-43ZY4 --unresolved --meeting-date 2026-10-05 \\",
+          "    --escalated-to 'Early help service manager' --reason 'No one clearly best placed'")
+@command(cli)
+@click.argument("case_id", metavar="CASE")
+@click.argument("practitioner", required=False)
+@click.option("--suggest", is_flag=True, help="Rank the team as candidates, with reasons; "
+              "changes nothing.")
+@click.option("--unresolved", is_flag=True, help="Record that the meeting could not agree, "
+              "and the escalation.")
+@click.option("--meeting-date", metavar="YYYY-MM-DD", help="Date of the multi-agency meeting.")
+@click.option("--family-agreed", is_flag=True, help="The family agreed to this lead professional.")
+@click.option("--manager-agreed", is_flag=True, help="Their line manager agreed.")
+@click.option("--present", "presence", flag_value="present",
+              help="They were present at the meeting.")
+@click.option("--agreed-beforehand", "presence", flag_value="agreed_beforehand",
+              help="They were not present but explicitly agreed beforehand.")
+@click.option("--rationale", help="Why this practitioner, against the criteria.")
+@click.option("--criterion", "criteria", multiple=True,
+              type=click.Choice(["predominant_needs", "main_agency", "existing_relationship",
+                                 "statutory_responsibility", "coordination_skills",
+                                 "draws_in_services", "knows_local_support", "capacity",
+                                 "family_wishes"]),
+              help="A criterion from the guidance this choice meets (repeatable).")
+@click.option("--escalated-to", metavar="NAME", help="With --unresolved: who it was escalated to.")
+@click.option("--reason", help="With --unresolved: why no one was clearly best placed.")
+@click.option("--venue", help="Where the meeting was held.")
+@click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER",
+              help="A practitioner at the meeting (repeatable).")
+@click.option("--meeting-kind", type=click.Choice(["team_around_the_child",
+                                                   "team_around_the_family", "other"]),
+              default="team_around_the_family", show_default=True)
+@date_option("Date the lead professional takes up the role (default: the meeting date).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="With --suggest.")
+@pass_state
+def nominate(state, case_id, practitioner, suggest, unresolved, meeting_date, family_agreed,
+             manager_agreed, presence, rationale, criteria, escalated_to, reason, venue,
+             attendees, meeting_kind, date_, fmt):
+    """Record the lead professional chosen at a multi-agency meeting.
+
+    Enforces the guidance: a lead professional only when the assessment found needs that
+    require an integrated response; the meeting after the assessment; a practitioner already
+    in the team; the family's and the line manager's agreement; present or agreed
+    beforehand; for a statutory case, the named statutory practitioner. Every failed rule is
+    reported, and nothing is written (exit 1). When a lead professional is in place, use
+    'lpcli handover'.
+    """
+    from lpcli import dates
+    from lpcli import nominate as nom
+
+    cb = state.casebook
+    if suggest:
+        if practitioner or unresolved:
+            raise click.UsageError("--suggest takes only a CASE")
+        _print_suggestions(cb, case_id, nom.suggest(cb, case_id, dates.today(cb.settings)), fmt)
+        return
+    if not meeting_date:
+        raise click.UsageError("--meeting-date is required")
+    meeting = dates.parse(meeting_date, "--meeting-date")
+    if unresolved:
+        if practitioner:
+            raise click.UsageError("--unresolved records that no one was agreed: give no "
+                                   "PRACTITIONER")
+        if not escalated_to:
+            raise click.UsageError("--unresolved needs --escalated-to NAME")
+        _done(state, nom.record_unresolved(cb, case_id, meeting_date=meeting,
+                                           escalated_to=escalated_to, reason=reason,
+                                           meeting_kind=meeting_kind, venue=venue,
+                                           attendees=attendees, author=state.author))
+        return
+    if not practitioner:
+        raise click.UsageError("give the PRACTITIONER to nominate (or --suggest, --unresolved)")
+    if not rationale:
+        raise click.UsageError("--rationale is required: why this practitioner, against the "
+                               "criteria")
+    _done(state, nom.nominate(cb, case_id, practitioner, meeting_date=meeting,
+                              family_agreed=family_agreed, manager_agreed=manager_agreed,
+                              presence=presence, rationale=rationale, criteria=criteria,
+                              start=_opt_date(date_, "--date"), meeting_kind=meeting_kind,
+                              venue=venue, attendees=attendees, author=state.author))
+
+
+def _print_suggestions(cb, case_id, candidates, fmt):
+    if fmt == "json":
+        click.echo(json.dumps([c.as_dict() for c in candidates], indent=2, ensure_ascii=False))
+        return
+    if not candidates:
+        click.echo(f"{case_id} has no current team members to suggest; add the practitioners "
+                   "working with the child to 'team' (lpcli edit)")
+        return
+    click.echo(f"Lead professional candidates for {case_id} (the meeting decides, with the "
+               "family):")
+    for c in candidates:
+        flag = "" if c.eligible else "  [not eligible]"
+        click.echo(f"{c.rank}. {c.practitioner}  {c.name}, {c.agency}  "
+                   f"(score {c.score}){flag}")
+        for r in c.reasons:
+            sign = "+" if r.points > 0 else "-" if r.points < 0 else " "
+            click.echo(f"   {sign} {r.text}")
+
+
+@examples("lpcli review LP-4F7QK-9M2XA --date 2026-11-20 --progress 'Reading improving' \\",
+          "    --family-view 'Happy with school support' --next-review 2027-01-08",
+          "lpcli review LP-4F7QK-9M2XA --from-file review.yaml",
+          "lpcli review LP-4F7QK-9M2XA   # asks for each part in a terminal")
+@command(cli)
+@click.argument("case_id", metavar="CASE")
+@date_option("Date of the review, YYYY-MM-DD (default: today).")
+@click.option("--progress", help="Overall progress towards the outcomes.")
+@click.option("--outcome-progress", "outcome_progress", multiple=True, metavar="ID=RATING",
+              help="Progress on one outcome, e.g. O1=good_progress (not_started, "
+                   "some_progress, good_progress, achieved, worse). Repeatable.")
+@click.option("--changed-circumstances", help="Changes in circumstances and needs.")
+@click.option("--family-view", help="What the family said, in their words.")
+@click.option("--child-view", help="What the child said, in their words.")
+@click.option("--family-satisfaction", type=click.Choice(["very_satisfied", "satisfied", "mixed",
+                                                          "dissatisfied", "not_asked"]))
+@click.option("--practitioner-views", help="Other practitioners' views.")
+@click.option("--plan-changes", help="Changes made to the plan.")
+@click.option("--signposting", help="Signposting or referral to other services.")
+@click.option("--exit-strategy", help="Progress of the exit strategy.")
+@click.option("--within-timescales/--not-within-timescales", default=None,
+              help="Whether the work is within timescales.")
+@click.option("--attendee", "attendees", multiple=True, metavar="ID",
+              help="Who took part: practitioner or family member ID (repeatable).")
+@click.option("--next-review", metavar="YYYY-MM-DD",
+              help="Date of the next review (default: this review + the case's interval).")
+@click.option("--next-review-venue", help="Where the next review will be held.")
+@click.option("--from-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A YAML file of review fields (options given on the command line win).")
+@click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
+@pass_state
+def review(state, case_id, date_, progress, outcome_progress, changed_circumstances,
+           family_view, child_view, family_satisfaction, practitioner_views, plan_changes,
+           signposting, exit_strategy, within_timescales, attendees, next_review,
+           next_review_venue, from_file, no_input):
+    """Log a review of the multi-agency plan.
+
+    Records what the guidance says a review weighs: changed circumstances, progress towards
+    each outcome, the family's satisfaction and views (and the child's), other
+    practitioners' views, changes to the plan, signposting, the exit strategy, timescales,
+    who attended, and the date of the next review. In a terminal, parts not given as options
+    are asked for (Enter skips one). A closed case refuses a review.
+    """
+    from lpcli import reviews
+
+    cb = state.casebook
+    fields = reviews.load_review_file(from_file) if from_file else {}
+    given = {
+        "date": _opt_date(date_, "--date"), "progress": progress,
+        "changed_circumstances": changed_circumstances, "family_view": family_view,
+        "child_view": child_view, "family_satisfaction": family_satisfaction,
+        "practitioner_views": practitioner_views, "plan_changes": plan_changes,
+        "signposting": signposting, "exit_strategy": exit_strategy,
+        "within_timescales": within_timescales, "attendees": list(attendees) or None,
+        "next_review": _opt_date(next_review, "--next-review"),
+        "next_review_venue": next_review_venue,
+    }
+    if outcome_progress:
+        items = []
+        for spec in outcome_progress:
+            oid, _, rating = spec.partition("=")
+            if rating not in reviews.RATINGS:
+                raise click.BadParameter(f"'{spec}': write ID=RATING with RATING one of "
+                                         + ", ".join(reviews.RATINGS),
+                                         param_hint="--outcome-progress")
+            items.append({"outcome": oid, "rating": rating})
+        given["outcome_progress"] = items
+    fields.update({k: v for k, v in given.items() if v is not None})
+    if sys.stdin.isatty() and not no_input:
+        _ask_review(fields)
+    _done(state, reviews.record_review(cb, case_id, fields, author=state.author))
+
+
+REVIEW_QUESTIONS = (
+    ("changed_circumstances", "Changes in circumstances or needs"),
+    ("progress", "Progress towards the outcomes"),
+    ("family_view", "What the family said"),
+    ("child_view", "What the child said"),
+    ("practitioner_views", "Other practitioners' views"),
+    ("plan_changes", "Changes to the plan"),
+    ("signposting", "Signposting or referrals"),
+    ("exit_strategy", "Exit strategy"),
+)
+
+
+def _ask_review(fields: dict) -> None:
+    click.echo("Press Enter to skip a question.", err=True)
+    for key, label in REVIEW_QUESTIONS:
+        if key not in fields:
+            answer = click.prompt(label, default="", show_default=False, err=True).strip()
+            if answer:
+                fields[key] = answer
+    if "family_satisfaction" not in fields:
+        answer = click.prompt("Family satisfaction", default="not_asked", err=True,
+                              type=click.Choice(["very_satisfied", "satisfied", "mixed",
+                                                 "dissatisfied", "not_asked"]))
+        fields["family_satisfaction"] = answer
+    if "within_timescales" not in fields:
+        fields["within_timescales"] = click.confirm("Is the work within timescales?",
+                                                    default=True, err=True)
+    if "next_review" not in fields:
+        answer = click.prompt("Next review date (Enter: the case's usual interval)", default="",
+                              show_default=False, err=True,
+                              value_proc=lambda t: _checked_date(t) if t.strip() else "")
+        if answer:
+            fields["next_review"] = answer
+
+
+@cli.group(cls=LpcliGroup, context_settings=CONTEXT)
+def action():
+    """Add actions to a case's plan and change their status."""
+
+
+action.epilog = ("Examples:\n\n\b\n  lpcli action add LP-4F7QK-9M2XA --owner salt-evans --due "
+                 "2027-01-15 'Review speech targets'\n"
+                 "  lpcli action update LP-4F7QK-9M2XA A3 --status done --note 'Finished'")
+
+
+@examples("lpcli action add LP-4F7QK-9M2XA --owner salt-evans --due 2027-01-15 "
+          "'Review speech targets'",
+          "lpcli action add LP-4F7QK-9M2XA --owner mum --outcome O1 --due 2026-12-18 "
+          "'Read together each evening'")
+@command(action, "add")
+@click.argument("case_id", metavar="CASE")
+@click.argument("text")
+@click.option("--owner", required=True, metavar="ID",
+              help="Who owns it: a practitioner in the team, a family member's ID, or 'child'.")
+@click.option("--due", required=True, metavar="YYYY-MM-DD", help="By when.")
+@click.option("--outcome", metavar="ID", help="The outcome it serves (e.g. O1).")
+@date_option("Date the action was agreed (default: today).")
+@pass_state
+def action_add(state, case_id, text, owner, due, outcome, date_):
+    """Add an action with one owner to a case's plan.
+
+    The first action of a case without a plan starts the plan, agreed on --date; the first
+    review then falls due after the casebook's first-review interval.
+    """
+    from lpcli import actions, dates
+
+    _done(state, actions.add_action(state.casebook, case_id, owner=owner,
+                                    due=dates.parse(due, "--due"), text=text, outcome=outcome,
+                                    date=_opt_date(date_, "--date"), author=state.author))
+
+
+@examples("lpcli action update LP-4F7QK-9M2XA A3 --status in_progress",
+          "lpcli action update LP-4F7QK-9M2XA A3 --status done --note 'Finished' --date 2026-11-20")
+@command(action, "update")
+@click.argument("case_id", metavar="CASE")
+@click.argument("action_id", metavar="ACTION")
+@click.option("--status", required=True, type=click.Choice(["open", "in_progress", "done",
+                                                            "dropped"]))
+@click.option("--note", help="Why, or what happened.")
+@date_option("Date of the change (default: today).")
+@pass_state
+def action_update(state, case_id, action_id, status, note, date_):
+    """Change an action's status; the change is kept in the action's history."""
+    from lpcli import actions
+
+    _done(state, actions.update_action(state.casebook, case_id, action_id, status=status,
+                                       note=note, date=_opt_date(date_, "--date"),
+                                       author=state.author))
+
+
+@cli.group(cls=LpcliGroup, context_settings=CONTEXT)
+def outcome():
+    """Add outcomes (what we want to change) to a case's plan."""
+
+
+outcome.epilog = ("Examples:\n\n\b\n  lpcli outcome add LP-4F7QK-9M2XA "
+                  "'Millie sleeps through the night'")
+
+
+@examples("lpcli outcome add LP-4F7QK-9M2XA 'Millie sleeps through the night'",
+          "lpcli outcome add LP-4F7QK-9M2XA 'Attendance above 95%' --measure 'School register'")
+@command(outcome, "add")
+@click.argument("case_id", metavar="CASE")
+@click.argument("text")
+@click.option("--measure", help="How we will know it has been reached.")
+@date_option("Date it was agreed (default: today).")
+@pass_state
+def outcome_add(state, case_id, text, measure, date_):
+    """Add an outcome to a case's plan (starting the plan if there is none)."""
+    from lpcli import actions
+
+    _done(state, actions.add_outcome(state.casebook, case_id, text, measure=measure,
+                                     date=_opt_date(date_, "--date"), author=state.author))
+
+
+@examples("lpcli handover LP-RVKC0-XRF53 ed-quinn --reason 'Moving to Hillcrest Academy' \\",
+          "    --transition school_change --family-informed --family-agreed --manager-agreed "
+          "--present")
+@command(cli)
+@click.argument("case_id", metavar="CASE")
+@click.argument("new_practitioner", metavar="NEW_PRACTITIONER")
+@click.option("--reason", required=True, help="Why the case is handed over.")
+@click.option("--family-informed", is_flag=True, help="The family was told and involved.")
+@click.option("--transition", type=click.Choice(["school_change", "adult_services", "moved_area",
+                                                 "step_up", "step_down", "lp_leaving_post",
+                                                 "other"]),
+              default="other", show_default=True, help="The transition point.")
+@click.option("--receiving-agency", metavar="NAME",
+              help="The agency taking over (default: the new practitioner's agency).")
+@click.option("--family-agreed", is_flag=True, help="The family agreed to the new lead.")
+@click.option("--manager-agreed", is_flag=True, help="The new lead's line manager agreed.")
+@click.option("--present", "presence", flag_value="present",
+              help="The new lead was at the handover meeting.")
+@click.option("--agreed-beforehand", "presence", flag_value="agreed_beforehand",
+              help="The new lead explicitly agreed beforehand.")
+@click.option("--notes", help="Notes for the receiving lead professional.")
+@date_option("Date of the handover (default: today).")
+@pass_state
+def handover(state, case_id, new_practitioner, reason, family_informed, transition,
+             receiving_agency, family_agreed, manager_agreed, presence, notes, date_):
+    """Hand a case over to a new lead professional or agency at a transition point.
+
+    The previous lead professional stays in the history; the actions outstanding at the time
+    are listed in the handover record. The new lead must meet the same rules as a
+    nomination, the family must be informed, and consent must allow sharing with the
+    receiving agency: if the family said that agency may not receive information, the
+    handover is refused.
+    """
+    from lpcli import handover as ho
+
+    _done(state, ho.handover(state.casebook, case_id, new_practitioner, reason=reason,
+                             family_informed=family_informed, family_agreed=family_agreed,
+                             manager_agreed=manager_agreed, presence=presence,
+                             transition=transition, receiving_agency=receiving_agency,
+                             notes=notes, date=_opt_date(date_, "--date"), author=state.author))
+
+
+@examples("lpcli close LP-4F7QK-9M2XA --reason needs_met \\",
+          "    --exit-strategy 'School continues reading support; family knows how to return'")
+@command(cli)
+@click.argument("case_id", metavar="CASE")
+@click.option("--reason", required=True,
+              type=click.Choice(["needs_met", "family_disengaged", "consent_withdrawn",
+                                 "moved_out_of_area", "stepped_up_to_social_care",
+                                 "stepped_down_to_universal", "stepped_down_to_single_agency",
+                                 "other"]))
+@click.option("--exit-strategy", required=True, help="How the family is supported after closure.")
+@click.option("--closed-by", metavar="PRACTITIONER", help="Practitioner closing the case.")
+@date_option("Date of closure (default: today).")
+@pass_state
+def close(state, case_id, reason, exit_strategy, closed_by, date_):
+    """Close a case. A closed case refuses every change but 'lpcli reopen'."""
+    from lpcli import closure
+
+    _done(state, closure.close(state.casebook, case_id, reason=reason,
+                               exit_strategy=exit_strategy, closed_by=closed_by,
+                               date=_opt_date(date_, "--date"), author=state.author))
+
+
+@examples("lpcli reopen LP-VBTYV-7SAWT --reason 'New concerns raised by school'")
+@command(cli)
+@click.argument("case_id", metavar="CASE")
+@click.option("--reason", required=True, help="Why the case is reopened.")
+@date_option("Date of reopening (default: today).")
+@pass_state
+def reopen(state, case_id, reason, date_):
+    """Reopen a closed case; the closure it undoes is kept in 'reopenings'."""
+    from lpcli import closure
+
+    _done(state, closure.reopen(state.casebook, case_id, reason=reason,
+                                date=_opt_date(date_, "--date"), author=state.author))

@@ -167,6 +167,20 @@ class Written:
     warnings: list
 
 
+@dataclass
+class ChangeContext:
+    """What a change function sees: the case as plain data before the change (the same
+    values ``validate`` checks, dates as strings), the casebook, the session and today."""
+
+    casebook: Casebook
+    session: "Session"
+    data: dict
+    today: dt.date
+
+    def event(self, doc, event: str, date: dt.date, summary: str | None = None) -> None:
+        append_event(doc, event, date, self.session.author_name, summary, self.today)
+
+
 class Session:
     """What a write needs: the casebook, its repository and the commit identity."""
 
@@ -178,11 +192,11 @@ class Session:
 
 
 def update_case(casebook: Casebook, case_id: str, change, *, author: str | None = None) -> Written:
-    """Apply ``change(doc, session)`` to a case and commit it.
+    """Apply ``change(doc, ctx)`` to a case and commit it.
 
     ``change`` mutates the round-trip document in place and returns the commit message's
     "what happened" part (IDs only). It may raise ``RuleViolation`` to refuse; then nothing
-    is written.
+    is written. ``ctx`` is a ``ChangeContext``.
     """
     path = casebook.case_path(case_id)
     session = Session(casebook, author)
@@ -197,14 +211,18 @@ def update_case(casebook: Casebook, case_id: str, change, *, author: str | None 
         text, problem = read_text_safely(path)
         if problem is not None:
             raise InvalidRecord(f"{CASES_DIR}/{case_id}.yaml cannot be read: {problem.message}")
-        if yamlio.load_strict(text).problems:
+        before = yamlio.load_strict(text)
+        if before.problems or not isinstance(before.data, dict):
             raise InvalidRecord(
                 f"{CASES_DIR}/{case_id}.yaml is not valid YAML for lpcli, so it was not changed",
                 diagnostics=[d for d in validate_text(casebook, case_id, text)
                              if d.severity == ERROR],
                 hint=f"fix it with 'lpcli edit {case_id}' first")
+        from lpcli import dates
+
+        ctx = ChangeContext(casebook, session, before.data, dates.today(casebook.settings))
         rt = yamlio.RoundTrip(text)
-        what = change(rt.doc, session)
+        what = change(rt.doc, ctx)
         new_text = rt.dump()
         if new_text == text:
             raise EnvironmentProblem("nothing to change: the case already says that")

@@ -487,3 +487,12 @@ def dump_new(data: dict) -> str:
     buf = io.StringIO()
     y.dump(data, buf)
     return buf.getvalue()
+
+
+def flow_list(items) -> list:
+    """A short list of IDs written on one line (``[A3, A4]``), as people write them by hand."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq

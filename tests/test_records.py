@@ -118,7 +118,7 @@ def test_hostile_case_ids_are_refused_without_echo(book, bad):
 
 # -- the safe write path --------------------------------------------------------------------
 
-def mark_done(doc, session):
+def mark_done(doc, ctx):
     doc["plan"]["actions"][2]["status"] = "done"
     return "action A3 done"
 
@@ -139,7 +139,7 @@ def test_update_refuses_invalid_result(book):
     cb = Casebook(book.root)
     before, text = book.head(), book.case(MODEL_CASE).read_bytes()
 
-    def break_it(doc, session):
+    def break_it(doc, ctx):
         doc["plan"]["actions"][0]["owner"] = "nobody"
         return "broken"
 
