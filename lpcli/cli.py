@@ -252,6 +252,8 @@ def _identity_for_new_repo(directory: Path, author: str | None, fallback: str | 
 
 
 DEMO_AUTHOR = "lpcli demo <demo@example.invalid>"
+DEMO_DATE = "2026-11-20"   # the date the example casebook is written against
+DEMO_CASE = "LP-4F7QK-9M2XA"
 
 
 @examples("lpcli demo ~/lpcli-demo", "cd ~/lpcli-demo && lpcli list")
@@ -261,10 +263,11 @@ DEMO_AUTHOR = "lpcli demo <demo@example.invalid>"
 def demo(state, directory):
     """Copy the example casebook into a new git casebook at DIRECTORY and try lpcli on it.
 
-    Runs validate and list on the example (written against 2026-11-20, see its README),
-    and shows one case as JSON, printing real output. The copy is yours to experiment with.
+    Runs validate and list on the example (written against 2026-11-20, see its README)
+    and writes one family plan as HTML into DIRECTORY/documents/ (ignored by git), printing
+    real output. The copy is yours to experiment with.
     """
-    from lpcli import scaffold
+    from lpcli import dates, scaffold
     from lpcli.casebook import Casebook
 
     env = _identity_for_new_repo(directory, state.author, fallback=DEMO_AUTHOR)
@@ -290,9 +293,22 @@ def demo(state, directory):
     out(f"$ lpcli -C {path} list")
     out(_list_text(cb, "open", None, names=False))
     out("")
+    from lpcli import render as rd
+    from lpcli.records import atomic_write
+
+    example_day = dates.parse(DEMO_DATE)
+    plan_file = path / "documents" / f"{DEMO_CASE}-plan.html"
+    plan_file.parent.mkdir(exist_ok=True)
+    atomic_write(plan_file, rd.render(cb, "plan", DEMO_CASE, "html", today=example_day))
+    out(f"$ lpcli -C {path} render plan {DEMO_CASE} --as-of {DEMO_DATE} -o {plan_file}")
+    out(f"Wrote the family's plan for {DEMO_CASE}: open {plan_file} in a browser and print it,")
+    out("or add --format pdf (after: pip install 'lpcli[pdf]').")
+    out("")
     out("Next, try:")
     out(f"  cd {path}")
-    out("  lpcli show LP-4F7QK-9M2XA --format json")
+    out(f"  lpcli show {DEMO_CASE} --format json")
+    out("  lpcli nominate LP-TX681-MBQS9 --suggest")
+    out("  lpcli render handover LP-RVKC0-XRF53 --format md")
     out("  lpcli new --name 'Test Child' --dob 2020-01-01")
     out("  lpcli history LP-4F7QK-9M2XA")
     out("  git log --oneline")
@@ -944,3 +960,82 @@ def reopen(state, case_id, reason, date_):
 
     _done(state, closure.reopen(state.casebook, case_id, reason=reason,
                                 date=_opt_date(date_, "--date"), author=state.author))
+
+
+# -- documents --------------------------------------------------------------------------------
+
+@cli.group(cls=LpcliGroup, context_settings=CONTEXT)
+def render():
+    """Write the documents families and colleagues receive: the plan and the handover.
+
+    Templates come from the casebook's templates/ folder when it has one of the same name
+    (plan.html.j2, plan.md.j2, handover.html.j2, handover.md.j2, base.html.j2; a logo.png
+    there is printed on every document), else from lpcli's own.
+    """
+
+
+render.epilog = ("Examples:\n\n\b\n  lpcli render plan LP-4F7QK-9M2XA --format pdf\n"
+                 "  lpcli render handover LP-RVKC0-XRF53 -o handover.html")
+
+
+def _render_options(f):
+    f = click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md"]),
+                     default="html", show_default=True,
+                     help="html: one self-contained file that prints well from a browser; "
+                          "pdf: needs lpcli[pdf]; md: Markdown for email.")(f)
+    f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="File to write (default: stdout for html and md, "
+                          "CASE-DOCUMENT.pdf for pdf).")(f)
+    f = click.option("--large-print", is_flag=True, help="Larger type for readers who need it.")(f)
+    f = click.option("--as-of", metavar="YYYY-MM-DD",
+                     help="Print as on this date (default: today).")(f)
+    return f
+
+
+def _write_document(state, kind, case_id, fmt, output, large_print, as_of, to=None):
+    from lpcli import render as rd
+    from lpcli.records import atomic_write_bytes
+
+    cb = state.casebook
+    today = _opt_date(as_of, "--as-of")
+    doc = rd.render(cb, kind, case_id, fmt, today=today, large_print=large_print, to=to)
+    if output is None and fmt == "pdf":
+        output = Path(f"{case_id}-{kind}.pdf")
+    if output is None:
+        click.echo(doc, nl=False)
+        return
+    data = doc if isinstance(doc, bytes) else doc.encode("utf-8")
+    atomic_write_bytes(output, data)
+    click.echo(f"wrote {output} ({len(data) // 1024 or 1} KB)", err=True)
+
+
+@examples("lpcli render plan LP-4F7QK-9M2XA > plan.html",
+          "lpcli render plan LP-4F7QK-9M2XA --format pdf --large-print",
+          "lpcli render plan LP-4F7QK-9M2XA --format md | mail -s 'Your plan' family@example.org")
+@command(render, "plan")
+@click.argument("case_id", metavar="CASE")
+@_render_options
+@pass_state
+def render_plan(state, case_id, fmt, output, large_print, as_of):
+    """The family's copy of the plan: plain English, A4, page numbers, case ID and date in
+    the footer. Contains the child's name and the family's words: hand it to the family."""
+    _write_document(state, "plan", case_id, fmt, output, large_print, as_of)
+
+
+@examples("lpcli render handover LP-RVKC0-XRF53 --format pdf",
+          "lpcli render handover LP-4F7QK-9M2XA --to salt-evans -o planned-handover.html")
+@command(render, "handover")
+@click.argument("case_id", metavar="CASE")
+@click.option("--to", metavar="PRACTITIONER",
+              help="Prepare the document for a planned handover to this practitioner "
+                   "(default: the latest recorded handover).")
+@_render_options
+@pass_state
+def render_handover(state, case_id, to, fmt, output, large_print, as_of):
+    """The handover document for the receiving lead professional or agency.
+
+    Holds only what the family's consent allows for the receiving agency: an agency the
+    family refused gets no document, and topics withheld from it (consent.withhold) are
+    left out and named as left out.
+    """
+    _write_document(state, "handover", case_id, fmt, output, large_print, as_of, to=to)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from lpcli.errors import EnvironmentProblem
 from lpcli.resources import example_dir
 
 GITIGNORE = """\
-# lpcli: temporary files from interrupted writes, and local caches, are never committed.
+# lpcli: temporary files from interrupted writes, local caches, and rendered documents
+# (copies of personal data for printing or sending) are never committed.
 .*.tmp-*
 .lpcli-cache/
+documents/
 """
 
 GITATTRIBUTES = """\
@@ -92,8 +95,16 @@ def copy_example(path: Path, env: dict) -> Path:
     if not _empty_or_missing(path):
         raise EnvironmentProblem(f"{path} is not empty", hint="choose a new folder for the demo")
     src = example_dir()
-    shutil.copytree(src, path, dirs_exist_ok=True,
+    shutil.copytree(src, path, dirs_exist_ok=True, copy_function=shutil.copyfile,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+    # copytree copies the installed package's permissions (world-readable); case files are
+    # for their owner only.
+    os.chmod(path, 0o700)
+    for folder, dirs, files in os.walk(path):
+        for d in dirs:
+            os.chmod(os.path.join(folder, d), 0o700)
+        for f in files:
+            os.chmod(os.path.join(folder, f), 0o600)
     repo = gitstore.init_repo(path)
     for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
         (path / name).write_text(text, encoding="utf-8")

@@ -79,6 +79,13 @@ def test_demo_prints_real_output(tmp_path):
     assert MODEL_CASE in result.output
     assert "Amelia" not in result.output  # no child names in default output
     assert git(tmp_path / "d", "status", "--porcelain") == ""
+    plan = tmp_path / "d" / "documents" / f"{MODEL_CASE}-plan.html"
+    assert "Millie" in plan.read_text()
+    import stat
+
+    for p in [tmp_path / "d", *(tmp_path / "d").rglob("*")]:
+        if ".git" not in p.parts:
+            assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, p
     refuse = CliRunner().invoke(cli, ["demo", str(tmp_path / "d")])
     assert refuse.exit_code == 2 and "not empty" in refuse.output
 
