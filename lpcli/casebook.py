@@ -192,6 +192,22 @@ class Casebook:
                                hint="run 'lpcli list --status all' to see the case IDs")
         return load_file(path)
 
+    def cases(self, progress=None, unreadable=None):
+        """Yield ``(case_id, data)`` for every case file that can be read.
+
+        ``unreadable(case_id)`` is called for each file that cannot (``validate`` says why);
+        ``progress(n)`` after each file. Every report reads cases through here.
+        """
+        for case_id in self.case_ids():
+            loaded = self.load_case(case_id)
+            if progress:
+                progress(1)
+            if loaded.fatal or not isinstance(loaded.data, dict):
+                if unreadable:
+                    unreadable(case_id)
+                continue
+            yield case_id, loaded.data
+
     def read_case(self, case_id: str) -> dict:
         """A case's data for reading commands; refuses a file that cannot be read as YAML."""
         loaded = self.load_case(case_id)

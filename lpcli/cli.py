@@ -7,6 +7,7 @@ errors (``lpcli.errors``) become a message on stderr and the documented exit cod
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -75,6 +76,12 @@ class LpcliGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("lpcli: interrupted; nothing was changed", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader stopped reading (| head): not an error. Point stdout at /dev/null so
+            # Python's final flush does not complain either.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:
             if os.environ.get("LPCLI_DEBUG"):
                 raise
@@ -178,7 +185,8 @@ def validate(state, paths, fmt):
     else:
         first = Path(paths[0]).resolve()
         cb = Casebook.find(None, first if first.is_dir() else first.parent)
-    result = Checker(cb, paths).run()
+    with _progress(cb, "Validating") as tick:
+        result = Checker(cb, paths).run(progress=(lambda path: tick(1)) if tick else None)
     if fmt == "json":
         click.echo(diagnostics.render_json(result.diagnostics))
     else:
@@ -383,15 +391,29 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
 
 # -- list, show, history ------------------------------------------------------------------------
 
+def _warn_unreadable(case_id):
+    click.echo(f"lpcli: warning: cases/{case_id}.yaml cannot be read; "
+               f"run 'lpcli validate' (skipped)", err=True)
+
+
+@contextlib.contextmanager
+def _progress(cb, label="Reading cases"):
+    """A progress bar on a terminal for long runs; nothing at all otherwise (cron, pipes)."""
+    total = len(cb.case_ids()) if sys.stderr.isatty() else 0
+    if total < PROGRESS_THRESHOLD:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+PROGRESS_THRESHOLD = 200
+
+
 def _iter_cases(cb):
     """(case_id, data) for every readable case; unreadable ones are named on stderr."""
-    for case_id in cb.case_ids():
-        loaded = cb.load_case(case_id)
-        if loaded.fatal or not isinstance(loaded.data, dict):
-            click.echo(f"lpcli: warning: cases/{case_id}.yaml cannot be read; "
-                       f"run 'lpcli validate' (skipped)", err=True)
-            continue
-        yield case_id, loaded.data
+    with _progress(cb) as tick:
+        yield from cb.cases(progress=tick, unreadable=_warn_unreadable)
 
 
 def _list_rows(cb, status, lead, names):
@@ -1039,3 +1061,178 @@ def render_handover(state, case_id, to, fmt, output, large_print, as_of):
     left out and named as left out.
     """
     _write_document(state, "handover", case_id, fmt, output, large_print, as_of, to=to)
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+FORMAT_TEXT_JSON_CSV = click.Choice(["text", "json", "csv"])
+
+
+def _csv(rows, columns) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if row.get(k) is None else
+                             str(row[k]).lower() if isinstance(row.get(k), bool) else row[k])
+                         for k in columns})
+    return buf.getvalue()
+
+
+def _as_of(value, cb):
+    from lpcli import dates
+
+    return dates.parse(value, "--as-of") if value else dates.today(cb.settings)
+
+
+@examples("lpcli overdue", "lpcli overdue --within 14 --lead ed-marsh",
+          "lpcli overdue --as-of 2026-11-20 --format json",
+          "lpcli overdue --quiet --exit-code    # for cron: silent unless something is late")
+@command(cli)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count from this date (default: today).")
+@click.option("--within", type=click.IntRange(0, 3650), metavar="DAYS",
+              help="Also list what falls due in the next DAYS days, marked upcoming.")
+@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner.")
+@click.option("--agency", metavar="NAME", help="Only cases whose lead professional works for "
+              "this agency (name or agency type).")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["review", "action", "nomination", "consent"]),
+              help="Only this kind (repeatable).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
+@click.option("--names", is_flag=True, help="Add children's names (for use at a desk, not in "
+              "mail).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything is overdue (as 'git diff "
+              "--exit-code'), else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when nothing is overdue.")
+@pass_state
+def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, quiet):
+    """List what is overdue in open cases: reviews, actions, nominations, consent.
+
+    Due today is not overdue. The text report groups by lead professional, one line per
+    item (case ID, kind, due date, days overdue) and a count at the end, or a single
+    'nothing overdue' line. Children's names appear only with --names, because reports are
+    often mailed. JSON is one array of objects (case, kind, item, due, days_overdue,
+    upcoming, lead_professional, lead_professional_name, owner); CSV has the same columns.
+    """
+    from lpcli import overdue as od
+
+    cb = state.casebook
+    day = _as_of(as_of, cb)
+    items = od.find(cb, day, within=within, kinds=kinds or od.KINDS, lead=lead, agency=agency,
+                    cases=_iter_cases(cb))
+    late = [i for i in items if not i.upcoming]
+    if fmt == "json":
+        click.echo(json.dumps([i.as_dict(names) for i in items], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        columns = list(od.COLUMNS) + (["child_name"] if names else [])
+        click.echo(_csv([i.as_dict(names) for i in items], columns), nl=False)
+    elif items:
+        click.echo(od.render_text(items, day, names))
+    elif not quiet:
+        click.echo(f"nothing overdue as of {day.isoformat()}")
+    sys.exit(1 if exit_code and late else 0)
+
+
+@examples("lpcli caseload", "lpcli caseload --format csv > caseload.csv")
+@command(cli)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count overdue actions from this date.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
+@pass_state
+def caseload(state, as_of, fmt):
+    """Who carries what: open cases each practitioner leads, the open and overdue actions
+    they own, and their capacity from practitioners.yaml (over capacity stands out)."""
+    from lpcli import caseload as cl
+
+    cb = state.casebook
+    rows = cl.caseloads(cb, _as_of(as_of, cb), cases=_iter_cases(cb))
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        data = [{**r.as_dict(), "cases": " ".join(r.cases)} for r in rows]
+        click.echo(_csv(data, list(cl.COLUMNS)), nl=False)
+        return
+    color = use_color(state.color)
+    table = [["PRACTITIONER", "NAME", "AGENCY", "LEADS", "ACTIONS", "OVERDUE", ""]]
+    for r in rows:
+        flag = ("OVER CAPACITY" if r.over_capacity else "cannot lead" if r.capacity == 0
+                else "at capacity" if r.at_capacity else "")
+        agency = r.agency if len(r.agency) <= 24 else r.agency[:23] + "\u2026"
+        table.append([r.practitioner, r.name, agency, f"{r.leads}/{r.capacity}",
+                      str(r.actions_open), str(r.actions_overdue), flag])
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for n, row in enumerate(table):
+        line = "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        if n and color and rows[n - 1].over_capacity:
+            line = click.style(line, fg="red", bold=True)
+        click.echo(line, color=color)
+    over = sum(1 for r in rows if r.over_capacity)
+    click.echo(f"{len(rows)} practitioners, {sum(r.leads for r in rows)} open cases led"
+               + (f", {over} over capacity" if over else ""))
+
+
+@examples("lpcli calendar -o reviews.ics", "lpcli calendar --lead ed-okafor --actions -o mine.ics")
+@command(cli)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: stdout).")
+@click.option("--lead", metavar="PRACTITIONER", help="Only this practitioner's cases.")
+@click.option("--actions", is_flag=True, help="Also the due dates of open actions.")
+@click.option("--names", is_flag=True, help="Children's names and review venues in events "
+              "(off by default: calendars are shared and synced).")
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Events from this date on (default: today).")
+@pass_state
+def calendar(state, output, lead, actions, names, as_of):
+    """Write an iCalendar file of upcoming reviews for Outlook, Google Calendar, Thunderbird.
+
+    One all-day event per review, with a stable UID per case and review so that importing
+    again updates events instead of duplicating them. Summaries carry the case ID and the
+    lead professional.
+    """
+    from lpcli import ical
+    from lpcli.records import atomic_write
+
+    cb = state.casebook
+    day = _as_of(as_of, cb)
+    evts = ical.events(cb, day, lead=lead, actions=actions, names=names, cases=_iter_cases(cb))
+    text = ical.to_ics(evts, day)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        click.echo(f"wrote {output}: {len(evts)} event{'s' if len(evts) != 1 else ''}",
+                   err=True)
+
+
+@cli.group(cls=LpcliGroup, context_settings=CONTEXT)
+def hooks():
+    """Install a git pre-commit hook that runs 'lpcli validate' before every commit."""
+
+
+hooks.epilog = "Examples:\n\n\b\n  lpcli hooks install\n  lpcli hooks uninstall"
+
+
+@examples("lpcli hooks install", "lpcli hooks install --force")
+@command(hooks, "install")
+@click.option("--force", is_flag=True, help="Replace a pre-commit hook lpcli did not install.")
+@pass_state
+def hooks_install(state, force):
+    """Install .git/hooks/pre-commit running 'lpcli validate' (for casebooks that do not use
+    the pre-commit framework; those can use lpcli's .pre-commit-hooks.yaml)."""
+    from lpcli import hooks as hk
+
+    path = hk.install(state.casebook, force=force)
+    click.echo(f"installed {path}: commits now run 'lpcli validate' first")
+
+
+@examples("lpcli hooks uninstall")
+@command(hooks, "uninstall")
+@pass_state
+def hooks_uninstall(state):
+    """Remove the pre-commit hook that 'lpcli hooks install' put there."""
+    from lpcli import hooks as hk
+
+    path = hk.uninstall(state.casebook)
+    click.echo(f"removed {path}" if path else "no pre-commit hook installed")
