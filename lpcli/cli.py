@@ -1122,7 +1122,7 @@ def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, qu
     cb = state.casebook
     day = _as_of(as_of, cb)
     items = od.find(cb, day, within=within, kinds=kinds or od.KINDS, lead=lead, agency=agency,
-                    cases=_iter_cases(cb))
+                    cases=_iter_cases(cb), names=names)
     late = [i for i in items if not i.upcoming]
     if fmt == "json":
         click.echo(json.dumps([i.as_dict(names) for i in items], indent=2, ensure_ascii=False))

@@ -204,12 +204,10 @@ class Candidate:
 def lead_counts(casebook: Casebook, exclude: str | None = None) -> dict[str, list[str]]:
     """Open cases each practitioner leads, from the case files (``exclude``: one case ID)."""
     counts: dict[str, list[str]] = {}
-    for cid in casebook.case_ids():
+    for cid, data in casebook.cases():
         if cid == exclude:
             continue
-        loaded = casebook.load_case(cid)
-        data = loaded.data if isinstance(loaded.data, dict) else None
-        if data and data.get("status") == "open":
+        if data.get("status") == "open":
             lead = rules.current_lead(data)
             if lead:
                 counts.setdefault(lead, []).append(cid)

@@ -93,7 +93,8 @@ def due_items(case: dict, settings: dict) -> list[tuple[str, str, dt.date, str |
 
 
 def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds=KINDS,
-         lead: str | None = None, agency: str | None = None, cases=None) -> list[Item]:
+         lead: str | None = None, agency: str | None = None, cases=None,
+         names: bool = False) -> list[Item]:
     """Overdue (and, with ``within``, upcoming) items, sorted by lead professional then date.
 
     ``cases`` is an iterable of (case_id, data); by default every readable case.
@@ -120,7 +121,8 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
             if not overdue and (horizon is None or due > horizon):
                 continue
             items.append(Item(case_id, kind, what, due, (as_of - due).days, not overdue, lp,
-                              person.name if person else None, owner, child_name(data)))
+                              person.name if person else None, owner,
+                              child_name(data) if names else None))
     items.sort(key=lambda i: (i.lead_professional is None, i.lead_professional or "",
                               i.due, i.case, i.item))
     return items

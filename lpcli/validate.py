@@ -14,7 +14,6 @@ from pathlib import Path
 from lpcli import rules, schema
 from lpcli.casebook import (CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory,
                             load_file)
-from lpcli.caseid import is_case_id
 from lpcli.diagnostics import ERROR, Diagnostic, format_path, sort_key
 from lpcli.errors import EnvironmentProblem
 
@@ -78,11 +77,14 @@ class Checker:
         self.casebook = casebook
         self.paths = [Path(p) for p in paths]
 
-    def _targets(self) -> list[Path]:
+    def _targets(self) -> tuple[list[Path], list[str]]:
+        """Non-case files to check, and case file names (in cases/) to check."""
         cb = self.casebook
+        whole = ([cb.settings_path, cb.practitioners_path], cb.case_file_names())
         if not self.paths:
-            return [cb.settings_path, cb.practitioners_path, *cb.case_files()]
-        targets: list[Path] = []
+            return whole
+        others: list[Path] = []
+        cases: list[str] = []
         for p in self.paths:
             full = Path(os.path.abspath(p))
             try:
@@ -93,20 +95,22 @@ class Checker:
                     hint="pass files inside the casebook, or choose it with --casebook")
             if full.is_dir() and not full.is_symlink():
                 if full == cb.root:
-                    targets += [cb.settings_path, cb.practitioners_path, *cb.case_files()]
+                    others += whole[0]
+                    cases += whole[1]
                 elif full == cb.cases_dir:
-                    targets += cb.case_files()
+                    cases += whole[1]
                 else:
                     raise EnvironmentProblem(
                         f"{cb.relative(full)} is not a casebook folder lpcli checks",
                         hint="pass the casebook root, cases/, or single files")
-            elif full.exists() or full.is_symlink():
-                targets.append(full)
-            else:
+            elif not (full.exists() or full.is_symlink()):
                 raise EnvironmentProblem(f"{p}: no such file",
                                          hint="check the path; 'lpcli list' shows case IDs")
-        seen = set()
-        return [t for t in targets if not (t in seen or seen.add(t))]
+            elif full.parent == cb.cases_dir and full.name.endswith(".yaml"):
+                cases.append(full.name)
+            else:
+                others.append(full)
+        return list(dict.fromkeys(others)), list(dict.fromkeys(cases))
 
     def _kind(self, path: Path) -> str | None:
         cb = self.casebook
@@ -114,11 +118,11 @@ class Checker:
             return "settings"
         if path == cb.practitioners_path:
             return "practitioners"
-        if path.parent == cb.cases_dir and path.name.endswith(".yaml"):
-            return "case"
         return None
 
     def run(self, progress=None) -> Result:
+        from lpcli.scan import scan
+
         cb = self.casebook
         result = Result()
         targets = self._targets()
@@ -127,12 +131,12 @@ class Checker:
         directory = None
         if not practitioners.fatal and isinstance(practitioners.data, dict):
             directory = Directory(practitioners.data.get("practitioners") or [])
-        for path in targets:
+        others, cases = targets
+        for path in others:
+            kind = self._kind(path)
             if progress:
                 progress(path)
             rel = cb.relative(path)
-            kind = self._kind(path)
-            result.files_checked += 1
             if kind is None:
                 result.diagnostics.append(Diagnostic(
                     rel, 1, 1, ".", ERROR, "not-a-casebook-file",
@@ -140,17 +144,12 @@ class Checker:
                     f"{CASES_DIR}/<CASE-ID>.yaml only"))
                 continue
             loaded = practitioners if kind == "practitioners" else load_file(path)
-            case_id = None
-            if kind == "case":
-                case_id = path.name[:-len(".yaml")]
-                if not is_case_id(case_id):
-                    result.diagnostics.append(Diagnostic(
-                        rel, 1, 1, ".", ERROR, "case-file-name",
-                        "the file name is not a valid case ID (capital letters and digits in "
-                        "groups joined by hyphens, then .yaml)"))
-                    case_id = None
-            result.diagnostics += check_loaded(rel, kind, loaded, directory, case_id)
-        if directory is None and cb.practitioners_path not in targets:
+            result.diagnostics += check_loaded(rel, kind, loaded, directory)
+        tick = (lambda n: progress(None)) if progress else None
+        for file_result in scan(cb, cases, directory, tick, prune=not self.paths):
+            result.diagnostics += file_result.diagnostics
+        result.files_checked = len(others) + len(cases)
+        if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(
                 PRACTITIONERS_FILE, 1, 1, ".", ERROR, "practitioners-unreadable",
                 "practitioners.yaml cannot be read, so practitioner IDs were not checked; "

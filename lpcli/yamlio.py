@@ -157,6 +157,13 @@ def _parser_problem(exc) -> YamlProblem:
     return YamlProblem(rule, message, line, col)
 
 
+def load(text: str) -> Loaded:
+    """Read a file for checking: the fast path when it is certain, else the strict loader."""
+    from lpcli import fastyaml
+
+    return fastyaml.load(text) or load_strict(text)
+
+
 def _events(text: str):
     from ruamel.yaml import YAML
 

@@ -1,0 +1,160 @@
+"""Reading many case files at once: through the cache, and on every core when cold.
+
+``validate`` and every report go through ``scan``. Each file's bytes are read and hashed;
+a cache hit costs nothing more. The rest are analysed — read (fast path, else strict),
+checked against the schema and the rules — on all cores when there are many, and the cache
+is updated. The result per file is its diagnostics and the slim copy the reports use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from lpcli import cache as cachemod
+from lpcli import yamlio
+from lpcli.caseid import is_case_id
+from lpcli.diagnostics import ERROR, Diagnostic
+
+
+@dataclass
+class FileResult:
+    name: str               # relative to the casebook, 'cases/LP-....yaml'
+    case_id: str | None     # None when the file name is not a valid case ID
+    diagnostics: list | None
+    slim: dict | None       # None when the file cannot be read as a case
+
+
+def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
+    """Slim case and diagnostics (as JSON lists) for one case file's bytes."""
+    from lpcli.validate import check_loaded
+
+    stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
+    case_id = stem if is_case_id(stem) else None
+    diags = []
+    if case_id is None:
+        diags.append(Diagnostic(name, 1, 1, ".", ERROR, "case-file-name",
+                                "the file name is not a valid case ID (capital letters and "
+                                "digits in groups joined by hyphens, then .yaml)"))
+    text, problem = yamlio.decode(raw)
+    if problem is not None:
+        loaded = yamlio.Loaded(problems=[problem], fatal=True)
+    else:
+        loaded = yamlio.load(text)
+    diags += check_loaded(name, "case", loaded, directory, case_id)
+    slim = cachemod.slim(loaded.data) \
+        if not loaded.fatal and isinstance(loaded.data, dict) else None
+    return slim, cachemod.diags_to_json(diags)
+
+
+_WORKER = None  # (casebook folder, directory), inherited by forked workers
+
+
+def _work(name):
+    folder, directory = _WORKER
+    return _read_and_analyse(folder, name, directory)
+
+
+def _read_and_analyse(folder: str, name: str, directory):
+    """(sha, slim, diags) for one case file, read here so that the parent process never
+    holds every file's bytes at once."""
+    from lpcli.casebook import read_raw
+
+    raw, problem = read_raw(os.path.join(folder, name.rsplit("/", 1)[-1]))
+    if problem is not None:
+        return None, None, cachemod.diags_to_json([Diagnostic(
+            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)])
+    return (cachemod.digest(raw), *analyse(name, raw, directory))
+
+
+def _analyse_all(folder, todo, directory, progress):
+    """[name] → [(sha, slim, diags)], on every core when it is worth it."""
+    global _WORKER
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= cachemod.PARALLEL_MIN and workers > 1:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("fork")
+        except (ImportError, ValueError):
+            ctx = None
+        if ctx is not None:
+            _WORKER = (folder, directory)
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                    out = []
+                    for result in pool.map(_work, todo, chunksize=100):
+                        out.append(result)
+                        if progress:
+                            progress(1)
+                    return out
+            except (OSError, RuntimeError):
+                pass  # no processes here (a sandbox, a limit): do it in this one
+            finally:
+                _WORKER = None
+    out = []
+    for name in todo:
+        out.append(_read_and_analyse(folder, name, directory))
+        if progress:
+            progress(1)
+    return out
+
+
+def scan(casebook, file_names, directory, progress=None,
+         prune: bool = False) -> list[FileResult]:
+    """Results for case files named in cases/ (``LP-....yaml``), in order. ``prune``: these
+    are all the case files, so the cache may forget any other."""
+    import gc
+
+    # Tens of thousands of small objects are made and kept here; the collector would walk
+    # them again and again for nothing (about a fifth of a warm run).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(casebook, file_names, directory, progress, prune)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _case_id(name: str) -> str | None:
+    stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
+    return stem if is_case_id(stem) else None
+
+
+def _scan(casebook, file_names, directory, progress, prune):
+    from lpcli.casebook import CASES_DIR, read_raw
+
+    store = cachemod.Cache(casebook)
+    results: dict[str, FileResult] = {}
+    order, todo = [], []
+    folder = str(casebook.cases_dir)
+    for file_name in file_names:
+        name = f"{CASES_DIR}/{file_name}"
+        order.append(name)
+        if name not in store.entries:
+            todo.append(name)  # nothing cached: the analysis reads it
+            continue
+        raw, problem = read_raw(os.path.join(folder, file_name))
+        if problem is not None:
+            results[name] = FileResult(name, _case_id(name), [Diagnostic(
+                name, problem.line, problem.column, ".", ERROR, problem.rule,
+                problem.message)], None)
+            if progress:
+                progress(1)
+            continue
+        hit = store.get(name, cachemod.digest(raw))
+        if hit is not None and hit[2] is not None:
+            results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(hit[2]),
+                                       hit[1])
+            if progress:
+                progress(1)
+            continue
+        todo.append(name)
+    for name, (sha, slim, diags) in zip(todo, _analyse_all(folder, todo, directory, progress)):
+        if sha is not None:
+            store.put(name, sha, slim, diags)
+        results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(diags), slim)
+    store.save(present=set(order) if prune else None)
+    return [results[name] for name in order]

@@ -1,0 +1,276 @@
+"""The fast path agrees with the slow path, and the cache never gives a stale answer.
+
+* the LibYAML loader returns the strict loader's data and positions, or hands over;
+* jsonschema-rs and jsonschema give the same verdict;
+* reports from the cache's slim copies equal reports from the whole records;
+* the cache notices an edit that keeps size and mtime, survives corruption, and a parallel
+  cold run equals a serial one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, FIXTURES, MODEL_CASE, Book
+from lpcli import cache as cachemod
+from lpcli import fastyaml, schema, yamlio
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+from casegen import generate  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 20)
+
+TRICKY = [
+    "a: no\nb: on\nc: yes\nd: off\n", "a: 0770\nb: 0x1F\nc: 0o17\nd: 1_000\n",
+    "a: .inf\nb: -.INF\nc: .nan\nd: 1e3\ne: +1\nf: -.5\ng: 1.\n", "a: 1:20\nb: 12:30:45\n",
+    "a: 2026-03-03\nb: 2026-03-03T10:00:00\nc: '2026'\n", "a: ~\nb:\nc: null\nd: Null\n",
+    "a: |\n  line one\n  line two\nb: >\n  folded\n  text\n\n  para\n",
+    "a: plain\n  continued on\n  more lines\n", "key with spaces: v  # comment\n",
+    "a: 'it''s'\nb: \"\\u00e9\\t\\n\"\nc: \"\"\n", "a: [1, {b: c}, [d]]\nb: {c: [1, 2]}\n",
+    "1: x\nnull: y\ntrue: z\n1.5: w\n", "a: caf\u00e9 \U0001F600\nb: \u202eRTL\n",
+    "a:\n- 1\n- - 2\n  - 3\n-\n  b: c\n", "a: b\n? c\n: d\n", "a: b: c\n", "a: @x\n",
+    "a: `x`\n", "- just\n- a list\n", "plain scalar document\n", "a: 1\na: 2\n",
+    "a:\n  b: 1\n  b: 2\n", "a: &x 1\n", "a: x\n---\nb: y\n", "%YAML 1.2\n---\na: 1\n",
+    "a: !!str 1\n", "a: Tom & Jerry\nb: 5 * 3\nc: A&E\n", "a: \"quoted &x *y !z\"\n",
+    "a: <<\n", "\ta: 1\n", "a: 'unterminated\n", "a: [1, 2\n", "{a: 1, b: [x, y]}\n",
+    "a: 1\r\nb: 2\r\n", "# only a comment\n", "", "a: |-\n  keep\n\n", "'a': 1\n\"b\": 2\n",
+]
+
+
+def all_texts(tmp_path_factory):
+    texts = {}
+    for path in [*EXAMPLE.glob("*.yaml"), *(EXAMPLE / "cases").glob("*.yaml"),
+                 *FIXTURES.rglob("*.yaml")]:
+        texts[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
+    root = tmp_path_factory.mktemp("gen") / "book"
+    generate(root, 300, invalid=25, seed=7, git=False)
+    for path in (root / "cases").glob("*.yaml"):
+        texts[str(path)] = path.read_text(encoding="utf-8")
+    for i, text in enumerate(TRICKY):
+        texts[f"tricky-{i}"] = text
+    return texts
+
+
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory):
+    return all_texts(tmp_path_factory)
+
+
+def test_fast_loader_agrees_with_strict_loader(texts):
+    handed_over = 0
+    for name, text in texts.items():
+        fast = fastyaml.load(text)
+        strict = yamlio.load_strict(text)
+        if fast is None:
+            handed_over += 1
+            continue
+        assert strict.problems == [], name
+        assert repr(fast.data) == repr(strict.data), name  # repr: nan != nan
+        assert fast.positions == strict.positions, name
+    # Most real files take the fast path; the unusual ones are handed over.
+    assert handed_over < len(texts) / 4
+
+
+def test_fast_loader_hands_over_everything_the_strict_loader_rejects(texts):
+    for name, text in texts.items():
+        if yamlio.load_strict(text).problems:
+            assert fastyaml.load(text) is None, name
+
+
+def _mutations(data, rng):
+    """Variants of a valid case with one value changed to something else."""
+    paths = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                paths.append(path + (k,))
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                paths.append(path + (i,))
+                walk(v, path + (i,))
+
+    walk(data, ())
+    for path in rng.sample(paths, min(12, len(paths))):
+        for replacement in (None, 7, "x", "2026-02-30", [], {"z": 1}, True):
+            copy = json.loads(json.dumps(data))
+            node = copy
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = replacement
+            yield copy
+
+
+def test_fast_validator_agrees_with_jsonschema(texts):
+    fast = schema.fast_validator("case")
+    slow = schema.validator("case")
+    assert fast is not None, "jsonschema-rs is a dependency of lpcli"
+    rng = random.Random(3)
+    checked = 0
+    for n, (name, text) in enumerate(texts.items()):
+        loaded = yamlio.load_strict(text)
+        if loaded.fatal or not isinstance(loaded.data, dict):
+            continue
+        # Every file as it is, and mutated variants of every eighth case (thousands of
+        # checks; the reference validator is the slow part).
+        mutate = "cases" in name and n % 8 == 0
+        for data in [loaded.data, *(_mutations(loaded.data, rng) if mutate else ())]:
+            assert fast.is_valid(data) == slow.is_valid(data), name
+            checked += 1
+    assert checked > 1000
+
+
+def test_verdicts_are_the_same_on_both_paths(texts):
+    from lpcli.casebook import Directory
+    from lpcli.validate import check_loaded
+
+    pr = yamlio.load_strict((EXAMPLE / "practitioners.yaml").read_text())
+    directory = Directory(pr.data["practitioners"])
+    for name, text in texts.items():
+        fast = fastyaml.load(text)
+        if fast is None:
+            continue
+        cid = Path(name).stem if name.endswith(".yaml") else None
+        assert check_loaded("f.yaml", "case", fast, directory, cid) == \
+            check_loaded("f.yaml", "case", yamlio.load_strict(text), directory, cid), name
+
+
+def _full_cases(cb):
+    for cid in cb.case_ids():
+        loaded = yamlio.load_strict(cb.case_path(cid).read_text(encoding="utf-8"))
+        if not loaded.fatal and isinstance(loaded.data, dict):
+            yield cid, loaded.data
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gen2") / "book"
+    generate(root, 250, invalid=10, seed=11)
+    return root
+
+
+@pytest.mark.parametrize("which", ["example", "generated"])
+def test_reports_from_slim_copies_equal_reports_from_records(which, generated, book):
+    from lpcli import caseload, ical, overdue
+    from lpcli.casebook import Casebook
+    from lpcli.listing import child_name, summarise
+
+    cb = Casebook(book.root if which == "example" else generated)
+    full = dict(_full_cases(cb))
+    slim = {cid: cachemod.slim(data) for cid, data in full.items()}
+    assert dict(cb.cases()) == slim
+    for cid in full:
+        assert summarise(full[cid], cb.settings) == summarise(slim[cid], cb.settings)
+        assert child_name(full[cid]) == child_name(slim[cid])
+    for as_of in (AS_OF, AS_OF + dt.timedelta(days=400)):
+        assert overdue.find(cb, as_of, within=30, cases=full.items(), names=True) == \
+            overdue.find(cb, as_of, within=30, cases=slim.items(), names=True)
+        assert [r.as_dict() for r in caseload.caseloads(cb, as_of, cases=full.items())] == \
+            [r.as_dict() for r in caseload.caseloads(cb, as_of, cases=slim.items())]
+        assert ical.events(cb, as_of, actions=True, names=True, cases=full.items()) == \
+            ical.events(cb, as_of, actions=True, names=True, cases=slim.items())
+
+
+def _cache_files(book):
+    return list((book.root / ".git" / "lpcli").glob("cache-*.json"))
+
+
+def test_cache_is_used_and_never_stale(book):
+    first = book.run("validate", "--format", "json")
+    assert first.exit_code == 0 and _cache_files(book)
+    path = book.case(MODEL_CASE)
+    st = os.stat(path)
+    text = path.read_text()
+    # Same size, same mtime (to the nanosecond): only the content says it changed.
+    edited = text.replace("owner: ho-brennan", "owner: ho-brennaX", 1)
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+    second = book.run("validate", "--format", "json")
+    assert second.exit_code == 1
+    assert any(d["rule"] == "unknown-action-owner" for d in json.loads(second.output))
+    # And reports see it too: the action's status changes, same size, same mtime.
+    status_edit = edited.replace("status: in_progress", "status: in_prugress", 1)
+    path.write_text(status_edit)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    rows = json.loads(book.run("overdue", "--as-of", "2027-06-01", "--format", "json").output)
+    actions = {(r["case"], r["item"]) for r in rows if r["kind"] == "action"}
+    assert (MODEL_CASE, "A3") not in actions and (MODEL_CASE, "A4") in actions
+
+
+def test_warm_run_equals_cold_run(book):
+    cold = book.run("validate", "--format", "json").output
+    assert book.run("validate", "--format", "json").output == cold
+    overdue_cold = book.run("overdue", "--as-of", "2026-11-20", "--format", "json").output
+    shutil.rmtree(book.root / ".git" / "lpcli")
+    assert book.run("overdue", "--as-of", "2026-11-20", "--format", "json").output == overdue_cold
+
+
+def test_practitioner_change_invalidates_cached_diagnostics(book):
+    assert book.run("validate").exit_code == 0
+    pr = book.root / "practitioners.yaml"
+    pr.write_text(pr.read_text().replace("id: ho-brennan", "id: ho-brennan-old"))
+    result = book.run("validate", "--format", "json")
+    assert any(d["rule"] == "unknown-practitioner" and d["file"] == f"cases/{MODEL_CASE}.yaml"
+               for d in json.loads(result.output))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "directory"])
+def test_corrupt_or_unwritable_cache_falls_back_to_a_full_run(book, damage):
+    expected = book.run("validate", "--format", "json").output
+    (cache_file,) = _cache_files(book)
+    if damage == "garbage":
+        cache_file.write_bytes(os.urandom(4096))
+    elif damage == "truncated":
+        cache_file.write_bytes(cache_file.read_bytes()[:1000])
+    elif damage == "wrong shape":
+        cache_file.write_text(json.dumps({"format": cachemod.FORMAT, "lpcli": "x",
+                                          "files": [1, 2]}))
+    else:
+        cache_file.unlink()
+        cache_file.mkdir()  # cannot be read or replaced
+    for _ in range(2):
+        result = book.run("validate", "--format", "json")
+        assert result.output == expected and result.exit_code == 0
+    assert book.run("list").exit_code == 0
+
+
+def test_cache_is_private_and_not_in_the_work_tree(book):
+    book.run("validate")
+    (cache_file,) = _cache_files(book)
+    assert oct(cache_file.stat().st_mode & 0o777) == "0o600"
+    assert book.status() == ""
+
+
+def test_parallel_cold_run_equals_serial(generated, monkeypatch):
+    from lpcli.casebook import Casebook
+    from lpcli.validate import Checker
+
+    def run_cold(parallel_min):
+        shutil.rmtree(generated / ".git" / "lpcli", ignore_errors=True)
+        monkeypatch.setattr(cachemod, "PARALLEL_MIN", parallel_min)
+        return Checker(Casebook(generated)).run().diagnostics
+
+    assert run_cold(1) == run_cold(10 ** 9)
+
+
+def test_version_and_help_do_not_load_heavy_libraries():
+    code = ("import sys; from click.testing import CliRunner; from lpcli.cli import cli; "
+            "r1 = CliRunner().invoke(cli, ['--version']); "
+            "r2 = CliRunner().invoke(cli, ['--help']); "
+            "heavy = {'jinja2', 'jsonschema', 'git', 'ruamel', 'yaml', 'jsonschema_rs', "
+            "'weasyprint'}; print(sorted({m.split('.')[0] for m in sys.modules} & heavy))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "[]"
