@@ -39,29 +39,46 @@ def read_text_safely(path: Path) -> tuple[str | None, yamlio.YamlProblem | None]
 
 
 def read_raw(path) -> tuple[bytes | None, yamlio.YamlProblem | None]:
-    """A file's bytes, refusing symlinks and over-large files before reading them."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return None, yamlio.YamlProblem("missing", "file not found", 1, 1)
-    if stat.S_ISLNK(st.st_mode):
+    """A file's bytes, refusing symlinks and over-large files before reading them.
+
+    One open with O_NOFOLLOW and one fstat: this runs once per case on every report."""
+    if not _NOFOLLOW and os.path.islink(path):
         return None, yamlio.YamlProblem(
             "symlink", "is a symbolic link; lpcli reads only regular files in a casebook", 1, 1)
-    if st.st_size > yamlio.MAX_FILE_BYTES:
-        return None, yamlio.YamlProblem(
-            "file-too-large",
-            f"file is {st.st_size} bytes; the limit is {yamlio.MAX_FILE_BYTES} bytes", 1, 1)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
+        return None, yamlio.YamlProblem("missing", "file not found", 1, 1)
     except OSError as exc:
+        if os.path.islink(path):
+            return None, yamlio.YamlProblem(
+                "symlink", "is a symbolic link; lpcli reads only regular files in a casebook",
+                1, 1)
         return None, yamlio.YamlProblem("unreadable", f"cannot be read ({exc.strerror})", 1, 1)
-    with os.fdopen(fd, "rb") as fh:
-        raw = fh.read(yamlio.MAX_FILE_BYTES + 1)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, yamlio.YamlProblem("unreadable", "is not a regular file", 1, 1)
+        if st.st_size > yamlio.MAX_FILE_BYTES:
+            return None, yamlio.YamlProblem(
+                "file-too-large",
+                f"file is {st.st_size} bytes; the limit is {yamlio.MAX_FILE_BYTES} bytes", 1, 1)
+        raw = os.read(fd, yamlio.MAX_FILE_BYTES + 1)
+        while len(raw) < st.st_size:  # a short read (network file systems): keep going
+            more = os.read(fd, yamlio.MAX_FILE_BYTES + 1 - len(raw))
+            if not more:
+                break
+            raw += more
+    finally:
+        os.close(fd)
     if len(raw) > yamlio.MAX_FILE_BYTES:
         return None, yamlio.YamlProblem(
             "file-too-large", f"file is over the limit of {yamlio.MAX_FILE_BYTES} bytes", 1, 1)
     return raw, None
+
+
+# Without O_NOFOLLOW (non-POSIX systems) symlinks are caught by an islink check first.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def load_file(path: Path) -> yamlio.Loaded:

@@ -130,7 +130,7 @@ def validate_text(casebook: Casebook, case_id: str, text: str):
     from lpcli.validate import check_loaded
 
     rel = f"{CASES_DIR}/{case_id}.yaml"
-    return check_loaded(rel, "case", yamlio.load_strict(text), casebook.directory, case_id)
+    return check_loaded(rel, "case", yamlio.load(text), casebook.directory, case_id)
 
 
 def refuse_if_invalid(casebook: Casebook, case_id: str, text: str) -> list:
@@ -214,7 +214,7 @@ def update_case(casebook: Casebook, case_id: str, change, *, author: str | None 
         text, problem = read_text_safely(path)
         if problem is not None:
             raise InvalidRecord(f"{CASES_DIR}/{case_id}.yaml cannot be read: {problem.message}")
-        before = yamlio.load_strict(text)
+        before = yamlio.load(text)
         if before.problems or not isinstance(before.data, dict):
             raise InvalidRecord(
                 f"{CASES_DIR}/{case_id}.yaml is not valid YAML for lpcli, so it was not changed",

@@ -96,6 +96,9 @@ class Bench:
                         GIT_AUTHOR_EMAIL="bench@example.org", GIT_COMMITTER_NAME="bench",
                         GIT_COMMITTER_EMAIL="bench@example.org", NO_COLOR="1")
         self.env.pop("LPCLI_CASEBOOK", None)
+        # Installed packages have their bytecode compiled (pip does it); a machine that sets
+        # PYTHONDONTWRITEBYTECODE would make every timed run recompile lpcli from source.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.lpcli = lpcli_cmd()
         self.peak = 0
         self.rows = []
