@@ -205,19 +205,32 @@ def validate(state, paths, fmt):
 
 # -- init, demo ------------------------------------------------------------------------------
 
-@examples("lpcli init ~/casebook --agency 'Riverside Family Hub'", "cd ~/casebook && lpcli validate")
+@examples("lpcli init ~/casebook --agency 'Riverside Family Hub'", "cd ~/casebook && lpcli validate",
+          "lpcli init --clone /mnt/shared/casebook.git ~/casebook",
+          "lpcli init --clone ssh://git.example.org/family-hub/casebook.git")
 @command(cli)
-@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--agency", help="Name of your agency (printed on documents).")
+@click.option("--clone", "clone_url", metavar="URL",
+              help="Make your own copy of a shared casebook (a bare repository on a shared "
+                   "drive, or a git server) instead of a new one.")
 @pass_state
-def init(state, directory, agency):
-    """Create a new casebook in DIRECTORY (default: the current folder).
+def init(state, directory, agency, clone_url):
+    """Create a new casebook in DIRECTORY (default: the current folder), or copy a shared one.
 
     Makes a git repository with lpcli.yaml, an empty practitioners.yaml and a cases/
     folder, sets git options that protect the data, and commits them.
+
+    With --clone URL, DIRECTORY (default: named after the URL) becomes your own copy of the
+    shared casebook, with the same protective git options; 'lpcli sync' then shares changes
+    both ways.
     """
     from lpcli import scaffold
 
+    if clone_url:
+        _init_clone(clone_url, directory, agency)
+        return
+    directory = directory or Path(".")
     if not agency:
         if sys.stdin.isatty():
             agency = click.prompt("Agency name")
@@ -227,6 +240,27 @@ def init(state, directory, agency):
     path = scaffold.init_casebook(directory, agency, env)
     click.echo(f"Created an lpcli casebook in {path}")
     click.echo("Next: add practitioners to practitioners.yaml, then 'lpcli new --name ... --dob ...'")
+
+
+def _init_clone(url, directory, agency) -> None:
+    from lpcli import sync as syncmod
+    from lpcli.casebook import Casebook
+    from lpcli.diagnostics import ERROR, count
+    from lpcli.validate import Checker
+
+    if agency:
+        raise click.UsageError("--agency comes from the shared casebook; leave it out with --clone")
+    path = syncmod.clone(url, directory)
+    cb = Casebook(path)
+    result = Checker(cb).run()
+    click.echo(f"Cloned the casebook from {syncmod.safe_url(url)} into {path}: "
+               f"{len(cb.case_ids())} cases.")
+    errors = count(result.diagnostics, ERROR)
+    if errors:
+        click.echo(f"lpcli: warning: it has {errors} validation error(s); run "
+                   f"'lpcli -C {path} validate' to see them", err=True)
+    click.echo(f"Next: cd {path}; changes you make are committed there, and 'lpcli sync' "
+               "shares them with the others.")
 
 
 def _identity_for_new_repo(directory: Path, author: str | None, fallback: str | None = None):
@@ -387,6 +421,7 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
                              source=source, by=by, today=today)
     records.create_case(cb, case_id, text, "case opened", author=session_author)
     click.echo(case_id)
+    _share_after_change(state)
 
 
 # -- list, show, history ------------------------------------------------------------------------
@@ -545,8 +580,13 @@ def edit(state, case_id):
     On saving, the result is validated. An invalid edit is shown with its errors and you
     can edit again or abandon it; it is never committed. A valid one is committed as
     '<CASE-ID>: edited by hand'. Closing the editor without changes changes nothing.
+
+    During a sync that stopped on this case, the file shows your version and the shared
+    one between conflict marker lines: keep what is right, delete the marker lines, save.
+    The result is checked the same way and marked resolved; 'lpcli sync' then finishes.
     """
     from lpcli import records
+    from lpcli import sync as syncmod
     from lpcli.casebook import read_text_safely
     from lpcli.diagnostics import ERROR
     from lpcli.errors import EnvironmentProblem
@@ -556,6 +596,20 @@ def edit(state, case_id):
     original, problem = read_text_safely(path)
     if problem is not None:
         raise EnvironmentProblem(f"cases/{case_id}.yaml cannot be opened: {problem.message}")
+    pending = syncmod.pending_for(cb)
+    resolving = pending is not None and f"cases/{case_id}.yaml" in pending.paths
+    if resolving:
+        click.echo(f"cases/{case_id}.yaml was changed here and in the shared casebook. Where "
+                   f"the changes conflict, the file shows both: yours after "
+                   f"'<<<<<<< {syncmod.YOURS}', the shared one after '======='. Keep what is "
+                   "right (or combine them), delete the three marker lines, save and close.",
+                   err=True)
+
+    def problems(text):
+        if resolving:
+            return syncmod.resolution_errors(cb, case_id, text)
+        return [d for d in records.validate_text(cb, case_id, text) if d.severity == ERROR]
+
     draft = original
     workdir = _private_edit_dir(cb)
     tmp = workdir / f"{case_id}.yaml"
@@ -565,10 +619,13 @@ def edit(state, case_id):
             os.chmod(tmp, 0o600)
             click.edit(filename=str(tmp))
             draft = tmp.read_text(encoding="utf-8")
-            if draft == original:
-                click.echo("No changes; nothing was committed.", err=True)
+            errors = problems(draft)
+            # Unchanged is the end unless it resolves a sync (the merge git made may already
+            # be valid once, say, practitioners.yaml was fixed).
+            if draft == original and (errors or not resolving):
+                click.echo(f"No changes; cases/{case_id}.yaml still waits to be resolved."
+                           if resolving else "No changes; nothing was committed.", err=True)
                 return
-            errors = [d for d in records.validate_text(cb, case_id, draft) if d.severity == ERROR]
             if not errors:
                 break
             click.echo(f"The edited case has {len(errors)} error(s); it was not saved:", err=True)
@@ -582,9 +639,16 @@ def edit(state, case_id):
             if choice == "a":
                 click.echo("Edit abandoned; the case is unchanged.", err=True)
                 sys.exit(1)
+        if resolving:
+            left = syncmod.resolve_case(cb, case_id, draft, expected_old=original)
+            click.echo(f"Resolved cases/{case_id}.yaml. " + (
+                f"Still to resolve: {', '.join(left)}." if left else
+                "Every file is resolved: run 'lpcli sync' to finish."), err=True)
+            return
         written = records.replace_case_text(cb, case_id, draft, "edited by hand",
                                             expected_old=original, author=state.author)
         click.echo(f"Saved and committed: {written.message}", err=True)
+        _share_after_change(state)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -606,6 +670,16 @@ def _done(state, written) -> None:
     click.echo(f"{written.message} (commit {written.commit[:8]})")
     for d in written.warnings:
         click.echo(f"lpcli: warning: {d.as_text()}", err=True)
+    _share_after_change(state)
+
+
+def _share_after_change(state) -> None:
+    """With 'sync: {auto_push: true}' in lpcli.yaml, share the change just committed."""
+    from lpcli import sync as syncmod
+
+    if syncmod.auto_push_enabled(state.casebook):
+        click.echo(f"lpcli: {syncmod.share_after_change(state.casebook, state.author)}",
+                   err=True)
 
 
 def _opt_date(value, what):
@@ -1204,6 +1278,45 @@ def calendar(state, output, lead, actions, names, as_of):
         atomic_write(output, text)
         click.echo(f"wrote {output}: {len(evts)} event{'s' if len(evts) != 1 else ''}",
                    err=True)
+
+
+# -- sharing ------------------------------------------------------------------------------------
+
+@examples("lpcli sync", "lpcli sync --dry-run", "lpcli sync --abort",
+          "lpcli sync --format json | jq .unresolved")
+@command(cli)
+@click.option("--dry-run", is_flag=True,
+              help="Say what would happen; change nothing here (the remote's tracking "
+                   "branches are fetched).")
+@click.option("--abort", is_flag=True,
+              help="Abandon a sync that stopped for conflicts: back to where you were.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@pass_state
+def sync(state, dry_run, abort, fmt):
+    """Share changes with the other copies of the casebook through its git remote.
+
+    Fetches the shared casebook, merges its changes with yours (history is never
+    rewritten, so neither side is lost), re-validates every file that changed, and pushes
+    only a valid result. When the same case was changed here and there in ways that
+    conflict, or a merge leaves a case invalid, it stops with both versions kept and says
+    how to resolve: 'lpcli edit CASE' for each case listed, then 'lpcli sync' again.
+
+    The remote is the branch's upstream, else 'sync: remote:' in lpcli.yaml (default
+    origin). Set 'sync: auto_push: true' there to share each change as it is made.
+
+    Exit 0 when in step, 1 when it stopped for you or found invalid files, 2 when the
+    remote cannot be reached or git is in a state where syncing is unsafe.
+    """
+    from lpcli import sync as syncmod
+
+    report = syncmod.Sync(state.casebook, author=state.author,
+                          prompt=sys.stdin.isatty()).run(dry_run=dry_run, abort=abort)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(syncmod.render_text(report))
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.group(cls=LpcliGroup, context_settings=CONTEXT)

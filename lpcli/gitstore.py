@@ -24,6 +24,9 @@ PROTECTIVE_CONFIG = {
     "core.autocrlf": "false",        # case files keep their bytes on every platform
 }
 
+# lpcli's note of a merge 'lpcli sync' started and waits to finish (see sync.py).
+SYNC_PENDING = "lpcli/sync-pending.json"
+
 _AUTHOR = re.compile(r"^[^<>\n]+ <[^<>\n]*>$")
 
 
@@ -75,6 +78,12 @@ def check_writable(repo, paths=()) -> None:
             "the casebook is in the middle of a rebase",
             hint="finish it ('git rebase --continue', or 'lpcli sync' if it started one) "
                  "or abandon it ('git rebase --abort'), then try again")
+    if (gitdir / "MERGE_HEAD").exists() and (gitdir / SYNC_PENDING).exists():
+        raise RepositoryStateError(
+            "a sync is waiting for you to resolve cases changed here and in the shared "
+            "casebook",
+            hint="run 'lpcli sync' to see which; resolve each with 'lpcli edit CASE', then "
+                 "'lpcli sync' (or 'lpcli sync --abort' to go back)")
     if (gitdir / "MERGE_HEAD").exists():
         raise RepositoryStateError(
             "the casebook is in the middle of a merge",
