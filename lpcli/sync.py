@@ -580,12 +580,18 @@ class Sync:
         """Leave the casebook in git's merge state for a person: files resolved on their own
         are staged, the others show two versions with plain-word labels."""
         ours_sha = self.git.rev("HEAD")
+        # The note goes first: killed after it but before git starts, the note is stale and
+        # dropped (read_pending); killed after git starts, lpcli still knows the merge is its
+        # own and 'lpcli sync' carries on with it.
+        _write_pending(self.repo, Pending(report.remote, report.branch, theirs,
+                                          report.unresolved))
         _, _, err = self.git.run(
             "merge", "--no-ff", "--no-commit", "--quiet",
             "-m", f"sync: merged changes from {report.remote}/{report.branch}", theirs,
             check=False)
         if not (Path(self.repo.git_dir) / "MERGE_HEAD").exists():
             # git refused before starting (an untracked file in the way...): nothing changed.
+            _clear_pending(self.repo)
             raise RepositoryStateError(
                 f"git could not start the merge ({summarise_git_error(err)})",
                 hint="nothing was changed; see 'git status'")

@@ -411,3 +411,43 @@ def test_clone_when_the_remote_head_names_another_branch(book, tmp_path):
     copy = clone(remote, tmp_path / "copy")
     assert copy.case(MODEL_CASE).exists()
     assert re.match(r"^main$", copy.git("branch", "--show-current").strip())
+
+
+def test_conflict_outside_cases_is_resolved_in_any_editor(shared):
+    """practitioners.yaml is not a case: edit it by hand, then lpcli sync accepts it when no
+    marker is left and it is valid."""
+    a, b = shared.alice, shared.bob
+    entry = ("  - id: {id}\n    name: {name}\n    agency: Riverside Family Hub\n"
+             "    agency_type: family_support\n    role: Family support worker\n"
+             "    capacity: 3\n")
+    for book, pid, name in ((a, "fs-new-a", "Worker A"), (b, "fs-new-b", "Worker B")):
+        path = book.root / "practitioners.yaml"
+        path.write_text(path.read_text() + entry.format(id=pid, name=name))
+        book.commit_all("practitioners: one more")
+    assert a.run("sync").exit_code == 0
+    stopped = b.run("sync")
+    assert stopped.exit_code == 1 and "practitioners.yaml" in stopped.output
+    assert "edit practitioners.yaml in an editor" in stopped.output
+    path = b.root / "practitioners.yaml"
+    path.write_text(re.sub(r"^<<<<<<< .*\n((?:.*\n)*?)=======\n((?:.*\n)*?)>>>>>>> .*\n",
+                           r"\1\2", path.read_text(), flags=re.M))
+    done = b.run("sync")
+    assert done.exit_code == 0, done.output
+    assert a.run("sync").exit_code == 0
+    text = a.root.joinpath("practitioners.yaml").read_text()
+    assert "fs-new-a" in text and "fs-new-b" in text
+    assert a.run("validate").exit_code == 0
+
+
+def test_a_sync_killed_before_git_started_the_merge_is_forgotten(shared):
+    from lpcli import gitstore
+
+    b = shared.bob
+    note = b.root / ".git" / gitstore.SYNC_PENDING
+    note.parent.mkdir(exist_ok=True)
+    note.write_text(json.dumps({"remote": "origin", "branch": "main", "theirs": b.head(),
+                                "paths": [f"cases/{MODEL_CASE}.yaml"]}))
+    # A note without git's merge state blocks nothing, and the next sync drops it.
+    assert b.run("outcome", "add", MODEL_CASE, "After a crash").exit_code == 0
+    assert b.run("sync").exit_code == 0
+    assert not note.exists()
