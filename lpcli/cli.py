@@ -191,7 +191,10 @@ def validate(state, paths, fmt):
         click.echo(diagnostics.render_json(result.diagnostics))
     else:
         color = use_color(state.color)
-        for d in result.diagnostics:
+        for d in diagnostics.text_items(result.diagnostics):
+            if isinstance(d, str):
+                click.echo(d)
+                continue
             line = d.as_text()
             if color:
                 line = line.replace(f": {d.severity}:", ": " + click.style(
@@ -1208,6 +1211,41 @@ def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, qu
     elif not quiet:
         click.echo(f"nothing overdue as of {day.isoformat()}")
     sys.exit(1 if exit_code and late else 0)
+
+
+@examples("lpcli retention", "lpcli retention --as-of 2033-01-01 --format csv",
+          "lpcli retention --quiet --exit-code    # for cron: silent unless a case is due")
+@command(cli)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date (default: today).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when a case is past retention, else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when no case is past retention.")
+@pass_state
+def retention(state, as_of, fmt, exit_code, quiet):
+    """List closed cases kept longer than lpcli.yaml's retention rule allows.
+
+    The rule is set in lpcli.yaml, for example 'retention: {years_after_closure: 6,
+    until_age: 25}' (both: whichever is later, unless 'keep_until: earlier'). Reopened cases
+    are open and never listed. Each line gives the case ID, when and why it closed, and the
+    month retention ended (to the month, because a date worked out from a birthday would
+    reveal the date of birth). Removing a case is for a person to do: see the README.
+    JSON and CSV have the columns case, closed, reason, retained_until, basis.
+    """
+    from lpcli import retention as rt
+
+    cb = state.casebook
+    result = rt.find(cb, _as_of(as_of, cb), cases=_iter_cases(cb))
+    if fmt == "json":
+        click.echo(rt.render_json(result))
+    elif fmt == "csv":
+        click.echo(_csv([e.as_dict() for e in result.expired], rt.COLUMNS), nl=False)
+    elif result.expired or not quiet:
+        click.echo(rt.render_text(result))
+    if result.undecidable:
+        click.echo(f"lpcli: warning: retention cannot be worked out for "
+                   f"{len(result.undecidable)} closed case(s) with no closure date or date of "
+                   f"birth: {', '.join(result.undecidable[:10])}", err=True)
+    sys.exit(1 if exit_code and result.expired else 0)
 
 
 @examples("lpcli caseload", "lpcli caseload --format csv > caseload.csv")

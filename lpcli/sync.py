@@ -398,9 +398,12 @@ class Sync:
 
     def _cycle(self, report: Report, *, dry_run: bool, auto: bool) -> Report:
         """Fetch, integrate, check, push; again if someone pushed in the meantime."""
+        tracking = f"refs/remotes/{report.remote}/{report.branch}"
         for _ in range(ATTEMPTS):
+            before = self.git.rev(tracking)
             self._fetch(report.remote)
-            theirs = self.git.rev(f"refs/remotes/{report.remote}/{report.branch}")
+            theirs = self.git.rev(tracking)
+            self._refuse_rewritten_history(report, before, theirs)
             if theirs is None:
                 self._refuse_other_branches(report)
             outcome = self._integrate(report, theirs, dry_run=dry_run, auto_mode=auto)
@@ -433,6 +436,24 @@ class Sync:
 
     def _fetch(self, remote: str) -> None:
         self.git.run("fetch", "--quiet", "--prune", remote, what=f"fetch from {remote}")
+
+    def _refuse_rewritten_history(self, report: Report, before: str | None,
+                                  after: str | None) -> None:
+        """The shared branch no longer holds what it held: its history was rewritten, which
+        is how a case is removed for good (README). Merging would bring the removed case
+        back from this copy, so refuse; this copy must be replaced."""
+        if before is None or before == after:
+            return
+        if after is not None and self.git.run("merge-base", "--is-ancestor", before, after,
+                                              check=False)[0] == 0:
+            return
+        raise EnvironmentProblem(
+            f"the history of {report.remote}/{report.branch} was rewritten (a case removed "
+            "for good, perhaps), so this copy was not synced: it would bring back what was "
+            "removed",
+            hint="share any change of yours that is not there yet with whoever rewrote it, "
+                 "then replace this copy: move this folder away and run 'lpcli init --clone "
+                 "URL DIR' (see README, Removing a case for good)")
 
     def _refuse_other_branches(self, report: Report) -> None:
         """An empty remote is fine (the first push creates the branch); a remote whose

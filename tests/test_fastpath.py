@@ -161,7 +161,7 @@ def generated(tmp_path_factory):
 
 @pytest.mark.parametrize("which", ["example", "generated"])
 def test_reports_from_slim_copies_equal_reports_from_records(which, generated, book):
-    from lpcli import caseload, ical, overdue
+    from lpcli import caseload, ical, overdue, retention
     from lpcli.casebook import Casebook
     from lpcli.listing import child_name, summarise
 
@@ -179,6 +179,10 @@ def test_reports_from_slim_copies_equal_reports_from_records(which, generated, b
             [r.as_dict() for r in caseload.caseloads(cb, as_of, cases=slim.items())]
         assert ical.events(cb, as_of, actions=True, names=True, cases=full.items()) == \
             ical.events(cb, as_of, actions=True, names=True, cases=slim.items())
+    cb.settings["retention"] = {"years_after_closure": 1, "until_age": 18}
+    for as_of in (AS_OF, AS_OF + dt.timedelta(days=400), dt.date(2045, 1, 1)):
+        assert retention.find(cb, as_of, cases=full.items()) == \
+            retention.find(cb, as_of, cases=slim.items())
 
 
 def _cache_files(book):

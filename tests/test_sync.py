@@ -451,3 +451,20 @@ def test_a_sync_killed_before_git_started_the_merge_is_forgotten(shared):
     assert b.run("outcome", "add", MODEL_CASE, "After a crash").exit_code == 0
     assert b.run("sync").exit_code == 0
     assert not note.exists()
+
+
+def test_a_rewritten_shared_history_is_not_merged_back(shared, monkeypatch):
+    """A case removed for good (history rewritten, force-pushed) must not come back from a
+    copy that still holds it."""
+    monkeypatch.setenv("FILTER_BRANCH_SQUELCH_WARNING", "1")
+    a, b = shared.alice, shared.bob
+    gone = "LP-VBTYV-7SAWT"
+    a.git("-c", "advice.detachedHead=false", "filter-branch", "-f", "--index-filter",
+          f"git rm -q --cached --ignore-unmatch cases/{gone}.yaml", "--prune-empty", "--",
+          "--all")
+    a.git("push", "-q", "--force", "origin", "HEAD:main")
+    assert not a.case(gone).exists()
+    result = b.run("sync")
+    assert result.exit_code == 2 and "was rewritten" in result.output
+    assert "lpcli init --clone" in result.output
+    assert gone not in git(shared.remote, "ls-tree", "-r", "--name-only", "main")
