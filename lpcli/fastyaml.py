@@ -31,7 +31,10 @@ except ImportError:  # pragma: no cover - depends on the installation
 
 # Anything that might be YAML syntax lpcli rejects or treats specially. Over-matching is
 # harmless (the strict loader then decides); under-matching is what the tests guard.
-_SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t", re.M)
+# Git conflict markers: '<<<<<<<' is caught by '<<'; '=======' and '>>>>>>>' (left behind
+# when only part of a conflict was cleaned up) by the last alternative.
+_SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t|^(?:={7}|>{7}|\|{7})",
+                      re.M)
 
 _PLAIN = "tag:lpcli:plain"
 _STR = "tag:yaml.org,2002:str"
