@@ -46,7 +46,7 @@ def read_raw(path) -> tuple[bytes | None, yamlio.YamlProblem | None]:
         return None, yamlio.YamlProblem(
             "symlink", "is a symbolic link; lpcli reads only regular files in a casebook", 1, 1)
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
     except FileNotFoundError:
         return None, yamlio.YamlProblem("missing", "file not found", 1, 1)
     except OSError as exc:
@@ -79,6 +79,9 @@ def read_raw(path) -> tuple[bytes | None, yamlio.YamlProblem | None]:
 
 # Without O_NOFOLLOW (non-POSIX systems) symlinks are caught by an islink check first.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Opening a named pipe for reading waits for a writer, forever: O_NONBLOCK returns at once,
+# and fstat then refuses it. (For regular files the flag changes nothing.)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def load_file(path: Path) -> yamlio.Loaded:
