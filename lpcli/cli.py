@@ -573,6 +573,7 @@ def edit(state, case_id):
 
     cb = state.casebook
     path = cb.case_path(case_id)
+    records.Session(cb, state.author)  # refuse before the editor opens, not after the work
     original, problem = read_text_safely(path)
     if problem is not None:
         raise EnvironmentProblem(f"cases/{case_id}.yaml cannot be opened: {problem.message}")

@@ -185,11 +185,14 @@ class ChangeContext:
 
 
 class Session:
-    """What a write needs: the casebook, its repository and the commit identity."""
+    """What a write needs: the casebook, its repository and the commit identity.
+
+    Refuses, before anything is written, a casebook that belongs to another user and a
+    git without an identity."""
 
     def __init__(self, casebook: Casebook, author: str | None = None):
         self.casebook = casebook
-        self.repo = gitstore.open_repo(casebook.root)
+        self.repo = gitstore.open_repo(casebook.root, write=True)
         self.env = gitstore.identity_env(self.repo, author)
         self.author_name = gitstore.author_name(self.repo, author)
 
