@@ -405,7 +405,7 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
     text = intake.build_case(case_id, given=given, family=family_name, opened=opened, dob=dob_d,
                              expected=exp_d, gender=gender, school=school, opened_by=opened_by,
                              source=source, by=by, today=today)
-    records.create_case(cb, case_id, text, "case opened", author=session_author)
+    _notes(records.create_case(cb, case_id, text, "case opened", author=session_author))
     click.echo(case_id)
 
 
@@ -613,6 +613,7 @@ def edit(state, case_id):
                 sys.exit(1)
         written = records.replace_case_text(cb, case_id, draft, "edited by hand",
                                             expected_old=original, author=state.author)
+        _notes(written)
         click.echo(f"Saved and committed: {written.message}", err=True)
     finally:
         tmp.unlink(missing_ok=True)
@@ -632,9 +633,16 @@ def _private_edit_dir(cb) -> Path:
 
 def _done(state, written) -> None:
     """The one line a successful change prints (IDs only), plus any warnings left."""
+    _notes(written)
     click.echo(f"{written.message} (commit {written.commit[:8]})")
     for d in written.warnings:
         click.echo(f"lpcli: warning: {d.as_text()}", err=True)
+
+
+def _notes(written) -> None:
+    """What was cleaned up before the change (an earlier, interrupted command's write)."""
+    for note in written.notes:
+        click.echo(f"lpcli: note: {note}", err=True)
 
 
 def _opt_date(value, what):
