@@ -253,7 +253,11 @@ class Casebook:
         """A case's data for reading commands; refuses a file that cannot be read as YAML."""
         loaded = self.load_case(case_id)
         if loaded.fatal or not isinstance(loaded.data, dict):
+            # Where and why, as validate says it (problem messages never quote the file).
+            first = loaded.problems[0] if loaded.problems else None
+            line, column = (first.line, first.column) if first else loaded.locate(())
+            why = first.message if first else "it is not a mapping of keys and values"
             raise EnvironmentProblem(
-                f"{CASES_DIR}/{case_id}.yaml cannot be read",
-                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see why")
+                f"{CASES_DIR}/{case_id}.yaml:{line}:{column}: cannot be read: {why}",
+                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see every problem")
         return loaded.data

@@ -105,6 +105,13 @@ def test_hostile_vector(bare_book, name, tmp_path):
             assert any(verdict["message"] in d["message"] for d in hits), hits
     for s in SENTINELS:
         assert s not in proc.stdout + proc.stderr
+    shown = bare_book.run("show", MODEL_CASE)
+    if shown.exit_code != 0:  # a file that cannot be read at all: where, and why
+        fatal = [d for d in mine if d["rule"] == verdict["rule"]][0]
+        where = f"cases/{MODEL_CASE}.yaml:{fatal['line']}:{fatal['column']}: cannot be read: "
+        assert where in shown.output
+        if not fatal["rule"].startswith("schema"):
+            assert where + fatal["message"] in shown.output
     check_all_commands(bare_book, verdict["rule"], tmp_path)
 
 
