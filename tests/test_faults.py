@@ -194,42 +194,95 @@ def test_killed_write_leaves_old_or_new_and_the_next_command_cleans_up(book, tmp
     assert_clean(book)
 
 
+def _alive(pid: int) -> bool:
+    """Still running (a zombie nobody reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+            except OSError:
+                continue
+            found += kids
+            stack += kids
+    return found
+
+
+def wait_until_gone(pids) -> None:
+    """Wait for processes lpcli started (a git it left running) to finish: the next command
+    must meet what they leave, not race them. A hang guard, not a timing assertion."""
+    deadline = time.monotonic() + HANG_GUARD
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def kill_now(proc: subprocess.Popen) -> None:
+    """SIGKILL, as a power cut would; then let any git it started run to its end."""
+    proc.send_signal(signal.SIGSTOP)  # stopped, it starts nothing new while we look
+    children = _descendants(proc.pid)
+    proc.kill()
+    proc.wait(timeout=HANG_GUARD)
+    wait_until_gone(children)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_random_kills_never_leave_a_partial_file(book, tmp_path):
-    """SIGKILL at random moments, most of them late in the run where the writing is, and
-    inside git too: before the next command, the file is the old or the new version; after
-    it, the casebook is clean and holds the change once or not at all."""
+    """SIGKILL at varied moments, steered towards the end of the run where the writing is,
+    and inside git too: before the next command, the file is the old or the new version;
+    after it, the casebook is clean and holds the change once or not at all."""
     new = expected_after(book, tmp_path, "Outcome raced")
     old = book.case(MODEL_CASE).read_bytes()
     start = time.monotonic()
     assert add_outcome(tmp_path / "reference", "Calibration", case=OTHER_CASE).returncode == 0
-    full_run = time.monotonic() - start  # calibrates when to kill; nothing is asserted on it
+    delay = time.monotonic() - start  # where to start killing; nothing is asserted on time
     rng = random.Random(7)
-    for i in range(8):
+    for i in range(10):
         work = tmp_path / f"kill-{i}"
         shutil.copytree(book.root, work, symlinks=True)
+        w = Book(work)
         proc = subprocess.Popen([sys.executable, "-m", "lpcli", "-C", str(work), "outcome",
                                  "add", MODEL_CASE, "Outcome raced"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(full_run * rng.uniform(0.5, 1.1))
-        proc.kill()
-        proc.wait(timeout=HANG_GUARD)
-        w = Book(work)
-        assert w.case(MODEL_CASE).read_bytes() in (old, new), i
+        time.sleep(delay * rng.uniform(0.9, 1.1))
+        finished = proc.poll() is not None
+        if not finished:
+            kill_now(proc)
+        before_recovery = w.case(MODEL_CASE).read_bytes()
+        assert before_recovery in (old, new), i
+        untouched = before_recovery == old and not journal(work).exists()
         assert add_outcome(work, "Next change", case=OTHER_CASE).returncode == 0
         landed = f"{MODEL_CASE}: outcome O3 added" in messages_since(w, book.head())
         assert w.case(MODEL_CASE).read_bytes() == (new if landed else old), i
         assert_clean(w)
         shutil.rmtree(work)
+        # Steer the next kill: later if this one came before any writing, earlier if the
+        # run had finished.
+        delay *= 0.85 if finished else 1.15 if untouched else 1.0
 
 
 KILL_LPCLI_HOOK = """#!{python}
 # Runs inside 'git commit': kills lpcli (git's parent) as a power cut would, then lets the
-# commit {outcome}.
-import os, signal, sys, time
+# commit {outcome}. Leaves git's process ID for the test to wait on.
+import os, signal, sys
 with open(f"/proc/{{os.getppid()}}/stat") as fh:
     lpcli = int(fh.read().rsplit(")", 1)[1].split()[1])
+with open({pidfile!r}, "w") as fh:
+    fh.write(str(os.getppid()))
 os.kill(lpcli, signal.SIGKILL)
-time.sleep(0.2)
 sys.exit({code})
 """
 
@@ -243,12 +296,14 @@ def test_killed_while_git_commits(book, tmp_path, lands):
     new = expected_after(book, tmp_path, "Outcome during commit")
     base = book.head()
     hook = book.root / ".git" / "hooks" / "pre-commit"
+    pidfile = tmp_path / "git.pid"
     hook.write_text(KILL_LPCLI_HOOK.format(python=sys.executable, code=0 if lands else 1,
-                                           outcome="finish" if lands else "fail"))
+                                           outcome="finish" if lands else "fail",
+                                           pidfile=str(pidfile)))
     hook.chmod(0o755)
     killed = add_outcome(book.root, "Outcome during commit")
     assert killed.returncode == -signal.SIGKILL
-    time.sleep(0.5)  # let the orphaned git finish (not a timing assertion)
+    wait_until_gone([int(pidfile.read_text())])  # git, orphaned, finishes its commit or not
     hook.unlink()
     assert book.case(MODEL_CASE).read_bytes() == new
     after = add_outcome(book.root, "Next change", case=OTHER_CASE)
