@@ -177,6 +177,17 @@ def test_edit_keeps_windows_line_endings(bare_book):
     assert bare_book.head() == head and bare_book.case(MODEL_CASE).read_bytes() == before
 
 
+def test_edit_that_saves_non_utf8_is_refused(bare_book, tmp_path):
+    plant(bare_book, HOSTILE / "bom.yaml")
+    head, before = bare_book.head(), bare_book.case(MODEL_CASE).read_bytes()
+    editor = tmp_path / "latin1-editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'ab').write(b'# caf\\xe9\\n')\n")
+    result = bare_book.run("edit", MODEL_CASE, env={"EDITOR": f"{sys.executable} {editor}"})
+    assert result.exit_code == 2 and "not UTF-8" in result.output, result.output
+    assert bare_book.head() == head and bare_book.case(MODEL_CASE).read_bytes() == before
+    assert not list((bare_book.root / ".git" / "lpcli-edit").iterdir())
+
+
 CASE_COMMANDS = [["show"], ["history"], ["edit"], ["render", "plan"], ["render", "handover"],
                  ["review"], ["nominate"], ["action", "add"], ["action", "update"],
                  ["outcome", "add"], ["handover"], ["close"], ["reopen"]]
