@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from lpcli import __version__
+from lpcli import __version__, gitstore
 from lpcli.diagnostics import Diagnostic
 
 FORMAT = 3  # 3: closure and the child's birth dates, for retention
@@ -91,6 +91,10 @@ class Cache:
         self.casebook = casebook
         gd = git_dir(casebook.root)
         tag = hashlib.blake2b(str(casebook.root).encode(), digest_size=6).hexdigest()
+        # No cache in another user's casebook (root running 'lpcli validate', say): the file
+        # and folder made here would be this user's, private, and in the owner's way.
+        if gd is not None and gitstore.foreign_owner(gd) is not None:
+            gd = None
         self.path = gd / "lpcli" / f"cache-{tag}.json" if gd else None
         self.context = self._context()
         self.entries: dict[str, list] = {}

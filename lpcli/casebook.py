@@ -46,7 +46,7 @@ def read_raw(path) -> tuple[bytes | None, yamlio.YamlProblem | None]:
         return None, yamlio.YamlProblem(
             "symlink", "is a symbolic link; lpcli reads only regular files in a casebook", 1, 1)
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
     except FileNotFoundError:
         return None, yamlio.YamlProblem("missing", "file not found", 1, 1)
     except OSError as exc:
@@ -79,6 +79,9 @@ def read_raw(path) -> tuple[bytes | None, yamlio.YamlProblem | None]:
 
 # Without O_NOFOLLOW (non-POSIX systems) symlinks are caught by an islink check first.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Opening a named pipe for reading waits for a writer, forever: O_NONBLOCK returns at once,
+# and fstat then refuses it. (For regular files the flag changes nothing.)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def load_file(path: Path) -> yamlio.Loaded:
@@ -250,7 +253,11 @@ class Casebook:
         """A case's data for reading commands; refuses a file that cannot be read as YAML."""
         loaded = self.load_case(case_id)
         if loaded.fatal or not isinstance(loaded.data, dict):
+            # Where and why, as validate says it (problem messages never quote the file).
+            first = loaded.problems[0] if loaded.problems else None
+            line, column = (first.line, first.column) if first else loaded.locate(())
+            why = first.message if first else "it is not a mapping of keys and values"
             raise EnvironmentProblem(
-                f"{CASES_DIR}/{case_id}.yaml cannot be read",
-                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see why")
+                f"{CASES_DIR}/{case_id}.yaml:{line}:{column}: cannot be read: {why}",
+                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see every problem")
         return loaded.data

@@ -107,6 +107,26 @@ pass_state = click.make_pass_decorator(State)
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 
 
+class CaseIdType(click.ParamType):
+    """A CASE argument, checked against the case ID allow-list when the command line is
+    parsed: a path, an option or a name typed by mistake is refused (exit 2) before any
+    other option is looked at or any file opened, and never echoed back."""
+
+    name = "case"
+
+    def convert(self, value, param, ctx):
+        from lpcli.caseid import check_case_id
+        from lpcli.errors import InvalidCaseId
+
+        try:
+            return check_case_id(value)
+        except InvalidCaseId as exc:
+            self.fail(f"{exc.message} ({exc.hint})", param, ctx)
+
+
+CASE_ID = CaseIdType()
+
+
 def date_option(help_text="Date of the event, YYYY-MM-DD (default: today)."):
     return click.option("--date", "date_", metavar="YYYY-MM-DD", help=help_text)
 
@@ -422,7 +442,7 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
     text = intake.build_case(case_id, given=given, family=family_name, opened=opened, dob=dob_d,
                              expected=exp_d, gender=gender, school=school, opened_by=opened_by,
                              source=source, by=by, today=today)
-    records.create_case(cb, case_id, text, "case opened", author=session_author)
+    _notes(records.create_case(cb, case_id, text, "case opened", author=session_author))
     click.echo(case_id)
     _share_after_change(state)
 
@@ -522,7 +542,7 @@ def list_(state, status, lead, names, fmt):
 
 @examples("lpcli show LP-4F7QK-9M2XA", "lpcli show LP-4F7QK-9M2XA --format json | jq .plan")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="yaml: the file as it is; json: the whole record.")
 @pass_state
@@ -544,7 +564,7 @@ def show(state, case_id, fmt):
 
 @examples("lpcli history LP-4F7QK-9M2XA", "lpcli history LP-4F7QK-9M2XA --format json")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
 @pass_state
 def history(state, case_id, fmt):
@@ -575,7 +595,7 @@ def history(state, case_id, fmt):
 
 @examples("lpcli edit LP-4F7QK-9M2XA", "EDITOR=nano lpcli edit LP-4F7QK-9M2XA")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @pass_state
 def edit(state, case_id):
     """Edit a case in your editor ($VISUAL or $EDITOR), like 'crontab -e'.
@@ -596,6 +616,7 @@ def edit(state, case_id):
 
     cb = state.casebook
     path = cb.case_path(case_id)
+    records.Session(cb, state.author)  # refuse before the editor opens, not after the work
     original, problem = read_text_safely(path)
     if problem is not None:
         raise EnvironmentProblem(f"cases/{case_id}.yaml cannot be opened: {problem.message}")
@@ -618,10 +639,18 @@ def edit(state, case_id):
     tmp = workdir / f"{case_id}.yaml"
     try:
         while True:
-            tmp.write_text(draft, encoding="utf-8")
+            # newline="": the file's own line endings both ways, so that an editor that
+            # changes nothing in a CRLF file changes nothing (not every line).
+            tmp.write_text(draft, encoding="utf-8", newline="")
             os.chmod(tmp, 0o600)
             click.edit(filename=str(tmp))
-            draft = tmp.read_text(encoding="utf-8")
+            try:
+                with open(tmp, encoding="utf-8", newline="") as fh:
+                    draft = fh.read()
+            except UnicodeDecodeError:
+                raise EnvironmentProblem(
+                    "the edited case is not UTF-8 text, so it was not saved",
+                    hint="set your editor to save files as UTF-8 and edit again")
             errors = problems(draft)
             # Unchanged is the end unless it resolves a sync (the merge git made may already
             # be valid once, say, practitioners.yaml was fixed).
@@ -650,6 +679,7 @@ def edit(state, case_id):
             return
         written = records.replace_case_text(cb, case_id, draft, "edited by hand",
                                             expected_old=original, author=state.author)
+        _notes(written)
         click.echo(f"Saved and committed: {written.message}", err=True)
         _share_after_change(state)
     finally:
@@ -670,6 +700,7 @@ def _private_edit_dir(cb) -> Path:
 
 def _done(state, written) -> None:
     """The one line a successful change prints (IDs only), plus any warnings left."""
+    _notes(written)
     click.echo(f"{written.message} (commit {written.commit[:8]})")
     for d in written.warnings:
         click.echo(f"lpcli: warning: {d.as_text()}", err=True)
@@ -685,6 +716,12 @@ def _share_after_change(state) -> None:
                    err=True)
 
 
+def _notes(written) -> None:
+    """What was cleaned up before the change (an earlier, interrupted command's write)."""
+    for note in written.notes:
+        click.echo(f"lpcli: note: {note}", err=True)
+
+
 def _opt_date(value, what):
     from lpcli import dates
 
@@ -697,7 +734,7 @@ def _opt_date(value, what):
           "lpcli nominate LP-6D7NE-43ZY4 --unresolved --meeting-date 2026-10-05 \\",
           "    --escalated-to 'Early help service manager' --reason 'No one clearly best placed'")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.argument("practitioner", required=False)
 @click.option("--suggest", is_flag=True, help="Rank the team as candidates, with reasons; "
               "changes nothing.")
@@ -800,7 +837,7 @@ def _print_suggestions(cb, case_id, candidates, fmt):
           "lpcli review LP-4F7QK-9M2XA --from-file review.yaml",
           "lpcli review LP-4F7QK-9M2XA   # asks for each part in a terminal")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @date_option("Date of the review, YYYY-MM-DD (default: today).")
 @click.option("--progress", help="Overall progress towards the outcomes.")
 @click.option("--outcome-progress", "outcome_progress", multiple=True, metavar="ID=RATING",
@@ -918,7 +955,7 @@ action.epilog = ("Examples:\n\n\b\n  lpcli action add LP-4F7QK-9M2XA --owner sal
           "lpcli action add LP-4F7QK-9M2XA --owner mum --outcome O1 --due 2026-12-18 "
           "'Read together each evening'")
 @command(action, "add")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.argument("text")
 @click.option("--owner", required=True, metavar="ID",
               help="Who owns it: a practitioner in the team, a family member's ID, or 'child'.")
@@ -942,7 +979,7 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
 @examples("lpcli action update LP-4F7QK-9M2XA A3 --status in_progress",
           "lpcli action update LP-4F7QK-9M2XA A3 --status done --note 'Finished' --date 2026-11-20")
 @command(action, "update")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.argument("action_id", metavar="ACTION")
 @click.option("--status", required=True, type=click.Choice(["open", "in_progress", "done",
                                                             "dropped"]))
@@ -970,7 +1007,7 @@ outcome.epilog = ("Examples:\n\n\b\n  lpcli outcome add LP-4F7QK-9M2XA "
 @examples("lpcli outcome add LP-4F7QK-9M2XA 'Millie sleeps through the night'",
           "lpcli outcome add LP-4F7QK-9M2XA 'Attendance above 95%' --measure 'School register'")
 @command(outcome, "add")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.argument("text")
 @click.option("--measure", help="How we will know it has been reached.")
 @date_option("Date it was agreed (default: today).")
@@ -987,7 +1024,7 @@ def outcome_add(state, case_id, text, measure, date_):
           "    --transition school_change --family-informed --family-agreed --manager-agreed "
           "--present")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.argument("new_practitioner", metavar="NEW_PRACTITIONER")
 @click.option("--reason", required=True, help="Why the case is handed over.")
 @click.option("--family-informed", is_flag=True, help="The family was told and involved.")
@@ -1028,7 +1065,7 @@ def handover(state, case_id, new_practitioner, reason, family_informed, transiti
 @examples("lpcli close LP-4F7QK-9M2XA --reason needs_met \\",
           "    --exit-strategy 'School continues reading support; family knows how to return'")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.option("--reason", required=True,
               type=click.Choice(["needs_met", "family_disengaged", "consent_withdrawn",
                                  "moved_out_of_area", "stepped_up_to_social_care",
@@ -1049,7 +1086,7 @@ def close(state, case_id, reason, exit_strategy, closed_by, date_):
 
 @examples("lpcli reopen LP-VBTYV-7SAWT --reason 'New concerns raised by school'")
 @command(cli)
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.option("--reason", required=True, help="Why the case is reopened.")
 @date_option("Date of reopening (default: today).")
 @pass_state
@@ -1112,7 +1149,7 @@ def _write_document(state, kind, case_id, fmt, output, large_print, as_of, to=No
           "lpcli render plan LP-4F7QK-9M2XA --format pdf --large-print",
           "lpcli render plan LP-4F7QK-9M2XA --format md | mail -s 'Your plan' family@example.org")
 @command(render, "plan")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @_render_options
 @pass_state
 def render_plan(state, case_id, fmt, output, large_print, as_of):
@@ -1124,7 +1161,7 @@ def render_plan(state, case_id, fmt, output, large_print, as_of):
 @examples("lpcli render handover LP-RVKC0-XRF53 --format pdf",
           "lpcli render handover LP-4F7QK-9M2XA --to salt-evans -o planned-handover.html")
 @command(render, "handover")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="CASE", type=CASE_ID)
 @click.option("--to", metavar="PRACTITIONER",
               help="Prepare the document for a planned handover to this practitioner "
                    "(default: the latest recorded handover).")
@@ -1347,8 +1384,10 @@ def sync(state, dry_run, abort, fmt):
     """
     from lpcli import sync as syncmod
 
-    report = syncmod.Sync(state.casebook, author=state.author,
-                          prompt=sys.stdin.isatty()).run(dry_run=dry_run, abort=abort)
+    syncer = syncmod.Sync(state.casebook, author=state.author, prompt=sys.stdin.isatty())
+    report = syncer.run(dry_run=dry_run, abort=abort)
+    for note in syncer.session.notes:
+        click.echo(f"lpcli: note: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2))
     else:

@@ -10,7 +10,7 @@ file and reports what is wrong. It is never less strict, because:
 * scalars are resolved by ``yamlio.resolve_plain`` (YAML 1.2 core), not by PyYAML's YAML 1.1
   resolver, so ``no`` is text, ``0770`` is 770 and dates stay strings;
 * a duplicate key, a complex key, an empty document, deep nesting or any parser error hands
-  the file back.
+  the file back, and a file that could nest thousands deep never reaches LibYAML at all.
 
 ``tests/test_fastpath.py`` checks both loaders agree over every fixture, the example and
 generated casebooks.
@@ -31,7 +31,10 @@ except ImportError:  # pragma: no cover - depends on the installation
 
 # Anything that might be YAML syntax lpcli rejects or treats specially. Over-matching is
 # harmless (the strict loader then decides); under-matching is what the tests guard.
-_SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t", re.M)
+# Git conflict markers: '<<<<<<<' is caught by '<<'; '=======' and '>>>>>>>' (left behind
+# when only part of a conflict was cleaned up) by the last alternative.
+_SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t|^(?:={7}|>{7}|\|{7})",
+                      re.M)
 
 _PLAIN = "tag:lpcli:plain"
 _STR = "tag:yaml.org,2002:str"
@@ -56,9 +59,23 @@ def available() -> bool:
     return yaml is not None
 
 
+# LibYAML builds its node tree recursively, before lpcli can count the depth: a 50 KB file
+# of '[' (or of '- - - ...') nested 50,000 deep crashes the whole process (a C stack
+# overflow, not an exception), and thousands deep takes seconds. Every collection starts
+# at one of these characters ('[', '{', a '-' entry, a '?' or ':' key), so their count
+# bounds the depth; a file with more than this goes to the strict loader, which stops at
+# MAX_DEPTH. Case files hold a few hundred; the count itself costs microseconds.
+_OPENERS = "[{-?:"
+MAX_OPENERS = 5000
+
+
+def _may_nest_deep(text: str) -> bool:
+    return sum(text.count(c) for c in _OPENERS) > MAX_OPENERS
+
+
 def load(text: str, positions: bool = True) -> Loaded | None:
     """The file's data and positions, or None when the strict loader must decide."""
-    if yaml is None or _SUSPECT.search(text):
+    if yaml is None or _SUSPECT.search(text) or _may_nest_deep(text):
         return None
     try:
         loader = _Loader(text)

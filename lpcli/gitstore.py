@@ -38,14 +38,82 @@ def _git():
     return git
 
 
-def open_repo(root: Path):
+def open_repo(root: Path, *, write: bool = False):
+    """The casebook's repository. ``write``: refuse one that belongs to another user (see
+    ``check_owner``) before asking git anything."""
     git = _git()
     try:
-        return git.Repo(root, search_parent_directories=True)
+        repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise EnvironmentProblem(
             f"the casebook at {root} is not inside a git repository",
             hint=f"run 'git init' in {root} (lpcli keeps every change as a git commit)")
+    if write:
+        check_owner(repo)
+    owner = foreign_owner(repo.working_tree_dir, repo.git_dir)
+    if owner is not None:
+        # git refuses to work in another user's repository unless told it is safe
+        # (safe.directory); ask it once, so that its refusal becomes a clear message here
+        # instead of a failure, or a misleading one, in whatever git command comes first.
+        try:
+            repo.git.rev_parse("--git-dir")
+        except git.GitCommandError as exc:
+            if "dubious ownership" in str(exc.stderr):
+                raise RepositoryStateError(
+                    f"the casebook at {repo.working_tree_dir} belongs to another user "
+                    f"({_user(owner)}), so git refuses to work in it",
+                    hint=f"run lpcli as {_user(owner)}; or, only if you trust this casebook "
+                         "and its owner, tell git it is safe: git config --global --add "
+                         f"safe.directory {repo.working_tree_dir}")
+            raise
+    return repo
+
+
+def foreign_owner(*paths) -> int | None:
+    """The user ID owning these folders when it is not the user running lpcli, else None.
+
+    A stat each: cheap enough to ask before every write and every cache save."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:  # pragma: no cover - no POSIX owners (Windows)
+        return None
+    me = geteuid()
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            uid = os.stat(path).st_uid
+        except OSError:
+            continue
+        if uid != me:
+            return uid
+    return None
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"user '{pwd.getpwuid(uid).pw_name}'"
+    except (ImportError, KeyError):
+        return f"user ID {uid}"
+
+
+def check_owner(repo) -> None:
+    """Refuse to change a casebook that belongs to another user, before anything is written.
+
+    git may have been told the repository is safe (safe.directory), but what lpcli writes
+    (case files, git objects, its lock and journal) would belong to the user running it,
+    private to them: the owner could no longer read their own casebook. Run as root, that
+    is what 'sudo lpcli ...' would do.
+    """
+    owner = foreign_owner(repo.working_tree_dir, repo.git_dir)
+    if owner is not None:
+        raise RepositoryStateError(
+            f"the casebook at {repo.working_tree_dir} belongs to another user "
+            f"({_user(owner)}); lpcli changes a casebook only as its owner, so that every "
+            "file it writes stays readable to them",
+            hint=f"run the command as {_user(owner)} (for example with 'sudo -u'); nothing "
+                 "was changed")
 
 
 def init_repo(path: Path):
@@ -97,14 +165,14 @@ def check_writable(repo, paths=()) -> None:
         raise RepositoryStateError(
             "the casebook's git HEAD is detached (not on a branch)",
             hint="switch back to your branch, for example 'git switch main'")
-    unmerged = repo.git.ls_files("--unmerged")
+    unmerged = _run(repo, "check the casebook's state", "ls_files", "--unmerged")
     if unmerged:
         raise RepositoryStateError(
             "the casebook has unresolved git conflicts",
             hint="resolve them (see 'git status'), commit, and try again")
     for path in paths:
         rel = _rel(repo, path)
-        status = repo.git.status("--porcelain", "--", rel)
+        status = _run(repo, "check the casebook's state", "status", "--porcelain", "--", rel)
         if status.strip():
             raise RepositoryStateError(
                 f"{rel} has changes that are not committed",
@@ -160,21 +228,47 @@ def author_name(repo, author: str | None) -> str:
 
 def commit(repo, paths, message: str, env: dict) -> str:
     """Commit exactly ``paths`` (other staged or modified files are left alone)."""
-    git = _git()
     rels = [_rel(repo, p) for p in paths]
-    try:
-        repo.git.add("--", *rels)
-        # --only with pathspecs: the commit holds these files and nothing else staged.
-        repo.git.commit("--only", "-q", "-m", message, "--", *rels, env=env)
-    except git.GitCommandError as exc:
-        raise RepositoryStateError(
-            f"git could not commit the change ({_first_line(exc.stderr)})",
-            hint="nothing was changed; check 'git status' and any git hooks, then try again")
+    _run(repo, "commit the change", "add", "--", *rels)
+    # --only with pathspecs: the commit holds these files and nothing else staged.
+    _run(repo, "commit the change", "commit", "--only", "-q", "-m", message, "--", *rels,
+         env=env)
     return repo.head.commit.hexsha
 
 
-def unstage(repo, paths) -> None:
-    """Best effort to put the index back after a failed commit."""
+# How git's stderr says that a write failed for lack of space (or a file size limit).
+_DISK_FULL = ("No space left on device", "Out of diskspace", "File too large",
+              "Disk quota exceeded")
+
+
+def _run(repo, what: str, command: str, *args, **kwargs) -> str:
+    """``repo.git.<command>(*args)``, with git's failure turned into a clear refusal."""
+    try:
+        return getattr(repo.git, command)(*args, **kwargs)
+    except _git().GitCommandError as exc:
+        if any(s in str(exc.stderr) for s in _DISK_FULL):
+            raise RepositoryStateError(
+                f"git could not {what}: the disk is full",
+                hint="free some space and run the command again; nothing was changed")
+        raise RepositoryStateError(
+            f"git could not {what} ({_first_line(exc.stderr)})",
+            hint="nothing was changed; check 'git status' and any git hooks, then try again")
+
+
+def committed_bytes(repo, path) -> bytes | None:
+    """The file's content at HEAD, or None when HEAD does not hold it (or there is no HEAD)."""
+    if not has_head(repo):
+        return None
+    try:
+        blob = repo.head.commit.tree / _rel(repo, path)
+    except KeyError:
+        return None
+    return blob.data_stream.read()
+
+
+def unstage(repo, paths) -> bool:
+    """Put the index back as HEAD has these paths, after a failed commit. False when git
+    could not (a full disk, say): the caller decides whether that matters."""
     rels = [_rel(repo, p) for p in paths]
     try:
         if has_head(repo):
@@ -182,7 +276,8 @@ def unstage(repo, paths) -> None:
         else:
             repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *rels)
     except _git().GitCommandError:
-        pass
+        return False
+    return True
 
 
 def _first_line(text) -> str:
@@ -204,7 +299,8 @@ def history(repo, path: Path) -> list[HistoryEntry]:
     rel = _rel(repo, path)
     if not has_head(repo):
         return []
-    out = repo.git.log("--follow", "--format=%H%x1f%aI%x1f%an%x1f%s", "--", rel)
+    out = _run(repo, "read the history", "log", "--follow",
+               "--format=%H%x1f%aI%x1f%an%x1f%s", "--", rel)
     entries = []
     for line in out.splitlines():
         parts = line.split("\x1f")

@@ -35,6 +35,7 @@ def hook_path(casebook: Casebook) -> tuple[Path, Path]:
 
 
 def install(casebook: Casebook, force: bool = False) -> Path:
+    gitstore.open_repo(casebook.root, write=True)  # another user's casebook: refuse
     path, root = hook_path(casebook)
     if path.exists() and MARK not in path.read_text(errors="replace") and not force:
         raise EnvironmentProblem(

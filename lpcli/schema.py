@@ -59,23 +59,27 @@ def _type_name(value) -> str:
     return "something else"
 
 
-def _best(error):
-    """For oneOf/anyOf failures, the most relevant error inside (as jsonschema's best_match)."""
+def _explaining(error) -> list:
+    """The errors that explain a failure. For oneOf/anyOf, the errors inside the branch the
+    value was meant for: all of them when that branch is clear (so 'family_agreed: yes' and
+    'manager_agreed: on' are both reported, not just one), else jsonschema's best match."""
     from jsonschema.exceptions import best_match
 
     if error.validator in ("oneOf", "anyOf") and error.context:
         custom = (error.schema.get("x-lpcli-messages") or {}).get(error.validator)
         if custom:
-            return error
+            return [error]
         # Drop the branches whose type the value does not even have (for 'null or an
         # appointment', a mapping is explained by the appointment branch).
         wrong_type = {e.schema_path[0] for e in error.context
                       if e.validator == "type" and len(e.schema_path) == 2}
         relevant = [e for e in error.context if e.schema_path[0] not in wrong_type]
+        if relevant and len({e.schema_path[0] for e in relevant}) == 1:
+            return [inner for e in relevant for inner in _explaining(e)]
         inner = best_match(relevant or error.context)
         if inner is not None:
-            return _best(inner)
-    return error
+            return _explaining(inner)
+    return [error]
 
 
 @lru_cache(maxsize=None)
@@ -96,8 +100,8 @@ def messages(kind: str, data):
     if fast is not None and fast.is_valid(data):
         return
     for raw in validator(kind).iter_errors(data):
-        error = _best(raw)
-        yield from _describe(error)
+        for error in _explaining(raw):
+            yield from _describe(error)
 
 
 def _describe(error):

@@ -32,7 +32,7 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lpcli import gitstore, records
+from lpcli import gitstore, records, yamlio
 from lpcli.casebook import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory
 from lpcli.caseid import is_case_id
 from lpcli.diagnostics import ERROR
@@ -43,9 +43,6 @@ ATTEMPTS = 3  # fetch-merge-push rounds before giving up on a remote that keeps 
 # What integrating the shared changes leaves to do.
 STOPPED, NOTHING_TO_PUSH, PUSH = "stopped", "nothing to push", "push"
 
-# Markers as git writes them with merge.conflictStyle=merge (two versions, not three: two
-# are what a practitioner can compare). A line is a marker only if it starts the line.
-_MARKER = re.compile(r"^(?:<{7}(?: .*)?|={7}|>{7}(?: .*)?|\|{7}(?: .*)?)$", re.M)
 YOURS = "yours (this computer)"
 _SYMLINK_MODE = 0o120000
 
@@ -96,11 +93,6 @@ def _case_id_of(path: str) -> str | None:
         stem = path[len(CASES_DIR) + 1:-len(".yaml")]
         return stem if is_case_id(stem) else None
     return None
-
-
-def conflict_marker_lines(text: str) -> list[int]:
-    """Line numbers of git conflict markers left in a file."""
-    return [text.count("\n", 0, m.start()) + 1 for m in _MARKER.finditer(text)]
 
 
 # -- conflicted files --------------------------------------------------------------------------
@@ -382,6 +374,7 @@ class Sync:
     # -- entry points -------------------------------------------------------------------
     def run(self, *, dry_run: bool = False, abort: bool = False, auto: bool = False) -> Report:
         with records.casebook_lock(self.repo):
+            records.prepare(self.casebook, self.session)
             pending = read_pending(self.repo)
             if abort:
                 return self._abort(pending, dry_run)
@@ -641,7 +634,7 @@ class Sync:
                 text = full.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 pass
-            if text is not None and conflict_marker_lines(text):
+            if text is not None and yamlio.conflict_markers(text) is not None:
                 still.append(path)
                 continue
             if text is not None and (cid := _case_id_of(path)):
@@ -739,15 +732,8 @@ class Sync:
 # -- resolving one case during an unfinished sync (lpcli edit) ---------------------------------
 
 def resolution_errors(casebook: Casebook, case_id: str, text: str) -> list:
-    """Why an edited conflicted case cannot be accepted yet: markers left, or invalid."""
-    from lpcli.diagnostics import Diagnostic
-
-    rel = f"{CASES_DIR}/{case_id}.yaml"
-    lines = conflict_marker_lines(text)
-    if lines:
-        return [Diagnostic(rel, n, 1, ".", ERROR, "merge-conflict-markers",
-                           "a conflict marker line is still here; keep the right version "
-                           "and delete the <<<<<<<, ======= and >>>>>>> lines") for n in lines]
+    """Why an edited conflicted case cannot be accepted yet: marker lines left (the strict
+    loader reports them), or the case is not valid."""
     return [d for d in records.validate_text(casebook, case_id, text) if d.severity == ERROR]
 
 
@@ -758,8 +744,10 @@ def resolve_case(casebook: Casebook, case_id: str, text: str, *, expected_old: s
     from lpcli.errors import InvalidRecord
 
     rel = f"{CASES_DIR}/{case_id}.yaml"
-    repo = gitstore.open_repo(casebook.root)
+    session = records.Session(casebook)
+    repo = session.repo
     with records.casebook_lock(repo):
+        records.prepare(casebook, session)
         pending = read_pending(repo)
         if pending is None or rel not in pending.paths:
             raise RepositoryStateError(f"{rel} is not waiting to be resolved",

@@ -128,6 +128,35 @@ def _mark(m) -> tuple[int, int]:
     return m.line + 1, m.column + 1
 
 
+# YAML 1.2 (section 7.4) limits a key written without '?' to one line of at most 1024
+# characters; a longer one is a syntax error, which the scanner reports only vaguely.
+MAX_IMPLICIT_KEY = 1024
+
+
+def _missing_colon(exc, text: str) -> YamlProblem | None:
+    """A clear message for the scanner's "while scanning a simple key could not find
+    expected ':'", at the start of the key (where the mistake is) rather than the line
+    after. Counts characters only: the key's text is never quoted."""
+    mark = getattr(exc, "context_mark", None)
+    if getattr(exc, "problem", None) != "could not find expected ':'" or mark is None:
+        return None
+    line, col = _mark(mark)
+    start = mark.index
+    end = text.find("\n", start)
+    rest = text[start:] if end < 0 else text[start:end]
+    colon = re.search(r":(?:[ \t\r]|$)", rest)
+    if colon is not None and colon.start() > MAX_IMPLICIT_KEY:
+        return YamlProblem(
+            "yaml-syntax",
+            f"a key {colon.start()} characters long; YAML allows at most {MAX_IMPLICIT_KEY} "
+            "characters in a key, and lpcli's keys are short names (see the schema)",
+            line, col)
+    return YamlProblem(
+        "yaml-syntax",
+        "expected 'key: value' here, but no ':' follows on this line (a missing colon, or a "
+        "key or unquoted text running on to the next line)", line, col)
+
+
 def _parser_problem(exc) -> YamlProblem:
     """Turn a ruamel parser/scanner/reader error into a problem without quoting the document.
 
@@ -157,6 +186,31 @@ def _parser_problem(exc) -> YamlProblem:
     return YamlProblem(rule, message, line, col)
 
 
+# Lines git writes into a file it could not merge. Matched at the start of a line only:
+# indented, the same characters are ordinary text inside a block scalar.
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?\r?$|^={7}\r?$", re.M)
+
+
+def conflict_markers(text: str) -> YamlProblem | None:
+    """Unresolved git conflict markers, found before parsing.
+
+    Such a file often still parses (a marker can read as part of a multi-line value), and
+    then it would hold both sides of the conflict with a misleading message, or none. Said
+    plainly, at the first marker, the fix is obvious.
+    """
+    first = _CONFLICT_MARKER.search(text)
+    if first is None:
+        return None
+    count = len(_CONFLICT_MARKER.findall(text))
+    line = text.count("\n", 0, first.start()) + 1
+    return YamlProblem(
+        "merge-conflict-markers",
+        f"unresolved git merge conflict: {count} conflict marker line"
+        f"{'s' if count != 1 else ''} ('<<<<<<<', '=======', '>>>>>>>'), the first here; "
+        "keep the right version of each conflicting part and delete the marker lines "
+        "('lpcli edit CASE' checks the result)", line, 1)
+
+
 def load(text: str) -> Loaded:
     """Read a file for checking: the fast path when it is certain, else the strict loader."""
     from lpcli import fastyaml
@@ -177,6 +231,11 @@ def load_strict(text: str, *, max_depth: int = MAX_DEPTH) -> Loaded:
     from ruamel.yaml.error import YAMLError
 
     out = Loaded()
+    conflict = conflict_markers(text)
+    if conflict is not None:
+        out.problems.append(conflict)
+        out.fatal = True
+        return out
     problems = out.problems
     positions = out.positions
     # Stack of containers being built:
@@ -298,7 +357,7 @@ def load_strict(text: str, *, max_depth: int = MAX_DEPTH) -> Loaded:
                 top = stack.pop()
                 place(top[0], top[5])
     except YAMLError as exc:
-        problems.append(_parser_problem(exc))
+        problems.append(_missing_colon(exc, text) or _parser_problem(exc))
         if getattr(exc, "problem_mark", None) is None and hasattr(exc, "position"):
             # ReaderError gives a character offset: turn it into line and column.
             pos = exc.position

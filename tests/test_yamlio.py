@@ -44,9 +44,35 @@ def test_positions_point_at_keys_and_items():
     ("a: [\n", "yaml-syntax"),
     ("", "empty"),
     ("[" * 200 + "]" * 200, "yaml-too-deep"),
+    ("a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> other\n", "merge-conflict-markers"),
+    ("a: 1\r\n=======\r\nb: 3\r\n", "merge-conflict-markers"),
 ])
 def test_rejected_constructs(text, rule):
     assert rule in rules(text)
+
+
+def test_conflict_markers_are_reported_at_the_first_marker():
+    problems = load_strict("a: 1\nb:\n<<<<<<< HEAD\n  c: 2\n=======\n  c: 3\n>>>>>>> x\n").problems
+    assert [(p.rule, p.line, p.column) for p in problems] == [("merge-conflict-markers", 3, 1)]
+    assert "3 conflict marker lines" in problems[0].message
+
+
+def test_marker_like_text_inside_a_value_is_text():
+    text = "notes: |\n  =======\n  <<<<<<< not at the start of a line\n"
+    assert load_strict(text).problems == []
+
+
+def test_missing_colon_is_explained_at_the_key():
+    problems = load_strict("a: 1\nthis line has no colon\nb: 2\n").problems
+    assert [(p.rule, p.line, p.column) for p in problems] == [("yaml-syntax", 2, 1)]
+    assert "no ':' follows" in problems[0].message
+
+
+def test_over_long_key_is_a_syntax_error_that_says_so():
+    problems = load_strict("a: 1\n" + "k" * 1500 + ": v\n").problems
+    assert [(p.rule, p.line, p.column) for p in problems] == [("yaml-syntax", 2, 1)]
+    assert "1500 characters long" in problems[0].message and "1024" in problems[0].message
+    assert load_strict("a: 1\n" + "k" * 1000 + ": v\n").problems == []
 
 
 def test_quoted_merge_key_is_plain_text():
