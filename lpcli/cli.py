@@ -190,8 +190,12 @@ def validate(state, paths, fmt):
     if fmt == "json":
         click.echo(diagnostics.render_json(result.diagnostics))
     else:
+        from lpcli import permissions
+
         color = use_color(state.color)
-        for d in result.diagnostics:
+        # A clone made with a loose umask warns for every file: print a few and a count.
+        shown, folded = permissions.fold(result.diagnostics)
+        for d in shown:
             line = d.as_text()
             if color:
                 line = line.replace(f": {d.severity}:", ": " + click.style(
@@ -199,6 +203,8 @@ def validate(state, paths, fmt):
                     + ":", 1)
             # click strips escapes when stdout is not a terminal, unless told otherwise.
             click.echo(line, color=color)
+        if folded:
+            click.echo(permissions.folded_line(folded, cb.root))
         click.echo(diagnostics.summary(result.diagnostics, result.files_checked))
     sys.exit(1 if result.errors else 0)
 

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lpcli import rules, schema
+from lpcli import permissions, rules, schema
+from lpcli.cache import git_dir
 from lpcli.casebook import (CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory,
                             load_file)
 from lpcli.diagnostics import ERROR, Diagnostic, format_path, sort_key
@@ -68,6 +69,18 @@ def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None
         for f in rules.check_practitioners(loaded.data):
             add(f.path, f.severity, f.rule, f.message)
     return out
+
+
+def _mode(path) -> int | None:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _add(diags: list, diag: Diagnostic | None) -> None:
+    if diag is not None:
+        diags.append(diag)
 
 
 class Checker:
@@ -145,9 +158,16 @@ class Checker:
                 continue
             loaded = practitioners if kind == "practitioners" else load_file(path)
             result.diagnostics += check_loaded(rel, kind, loaded, directory)
+            _add(result.diagnostics, permissions.check_file(rel, _mode(path)))
+        if not self.paths:
+            gd = git_dir(cb.root)
+            if gd is not None:
+                _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
         tick = (lambda n: progress(None)) if progress else None
         for file_result in scan(cb, cases, directory, tick, prune=not self.paths):
             result.diagnostics += file_result.diagnostics
+            # Outside the cached diagnostics: a chmod changes no content (permissions.py).
+            _add(result.diagnostics, permissions.check_file(file_result.name, file_result.mode))
         result.files_checked = len(others) + len(cases)
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(
