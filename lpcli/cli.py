@@ -1180,6 +1180,48 @@ def caseload(state, as_of, fmt):
                + (f", {over} over capacity" if over else ""))
 
 
+@examples("lpcli retention", "lpcli retention --as-of 2032-04-01 --format csv > past.csv",
+          "lpcli retention --quiet --exit-code    # monthly in cron: silent unless any is past")
+@command(cli)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count from this date (default: today).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
+@click.option("--exact-dates", is_flag=True, help="Print the end date and days past where "
+              "they come from a birthday too (they give away the date of birth: for use at a "
+              "desk, not in mail).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when any closed case is past "
+              "retention, else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when no case is past retention.")
+@pass_state
+def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
+    """List closed cases kept longer than the retention rule in lpcli.yaml allows.
+
+    The rule is 'retention:' in lpcli.yaml: years_after_closure, until_age (a birthday), or
+    both (then whichever ends later). Open and reopened cases are never listed. Each line:
+    case ID, closure date and reason, when retention ended and how many days ago. Where a
+    birthday rule decided, that date would give away the child's date of birth, so it is
+    withheld unless --exact-dates. JSON is an array of objects (case, closed, reason,
+    retention_ended, basis, days_past; null where withheld); CSV has the same columns.
+    README 'Removing a case for good' says how to delete a case from git's history.
+    """
+    from lpcli import retention as rt
+
+    cb = state.casebook
+    day = _as_of(as_of, cb)
+    rt.rules(cb.settings)  # no rule: say so before reading any case
+    report = rt.find(_iter_cases(cb), cb.settings, day)
+    for case_id, why in report.skipped:
+        click.echo(f"lpcli: warning: cases/{case_id}.yaml: {why}; run 'lpcli validate' "
+                   "(skipped)", err=True)
+    rows = [e.as_dict(exact_dates) for e in report.expired]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(_csv(rows, list(rt.COLUMNS)), nl=False)
+    elif report.expired or not quiet:
+        click.echo(rt.render_text(report, exact_dates))
+    sys.exit(1 if exit_code and report.expired else 0)
+
+
 @examples("lpcli calendar -o reviews.ics", "lpcli calendar --lead ed-okafor --actions -o mine.ics")
 @command(cli)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
