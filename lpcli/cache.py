@@ -22,7 +22,7 @@ from pathlib import Path
 from lpcli import __version__, gitstore
 from lpcli.diagnostics import Diagnostic
 
-FORMAT = 3  # 3: closure and the child's birth dates, for retention
+FORMAT = 3  # 3: slim copies keep the closure and the child's dates (for retention)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -44,8 +44,10 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
-# What the reports read from a case (listing, overdue, caseload, calendar, suggestions). The
-# differential test checks every report gives the same answer from this as from the case.
+# What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
+# retention). The differential test checks every report gives the same answer from this as
+# from the case. (The dates of birth are for retention's until_age rule; the cache holds
+# nothing .git/objects does not, and README says to delete it with a case.)
 _SLIM = {
     "id": None, "status": None, "opened": None,
     "child": ("given_name", "family_name", "date_of_birth", "expected_date"),

@@ -210,11 +210,12 @@ def validate(state, paths, fmt):
     if fmt == "json":
         click.echo(diagnostics.render_json(result.diagnostics))
     else:
+        from lpcli import permissions
+
         color = use_color(state.color)
-        for d in diagnostics.text_items(result.diagnostics):
-            if isinstance(d, str):
-                click.echo(d)
-                continue
+        # A clone made with a loose umask warns for every file: print a few and a count.
+        shown, folded = permissions.fold(result.diagnostics)
+        for d in shown:
             line = d.as_text()
             if color:
                 line = line.replace(f": {d.severity}:", ": " + click.style(
@@ -222,6 +223,8 @@ def validate(state, paths, fmt):
                     + ":", 1)
             # click strips escapes when stdout is not a terminal, unless told otherwise.
             click.echo(line, color=color)
+        if folded:
+            click.echo(permissions.folded_line(folded, cb.root))
         click.echo(diagnostics.summary(result.diagnostics, result.files_checked))
     sys.exit(1 if result.errors else 0)
 
@@ -1250,41 +1253,6 @@ def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, qu
     sys.exit(1 if exit_code and late else 0)
 
 
-@examples("lpcli retention", "lpcli retention --as-of 2033-01-01 --format csv",
-          "lpcli retention --quiet --exit-code    # for cron: silent unless a case is due")
-@command(cli)
-@click.option("--as-of", metavar="YYYY-MM-DD", help="Judge on this date (default: today).")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
-@click.option("--exit-code", is_flag=True, help="Exit 1 when a case is past retention, else 0.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing when no case is past retention.")
-@pass_state
-def retention(state, as_of, fmt, exit_code, quiet):
-    """List closed cases kept longer than lpcli.yaml's retention rule allows.
-
-    The rule is set in lpcli.yaml, for example 'retention: {years_after_closure: 6,
-    until_age: 25}' (both: whichever is later, unless 'keep_until: earlier'). Reopened cases
-    are open and never listed. Each line gives the case ID, when and why it closed, and the
-    month retention ended (to the month, because a date worked out from a birthday would
-    reveal the date of birth). Removing a case is for a person to do: see the README.
-    JSON and CSV have the columns case, closed, reason, retained_until, basis.
-    """
-    from lpcli import retention as rt
-
-    cb = state.casebook
-    result = rt.find(cb, _as_of(as_of, cb), cases=_iter_cases(cb))
-    if fmt == "json":
-        click.echo(rt.render_json(result))
-    elif fmt == "csv":
-        click.echo(_csv([e.as_dict() for e in result.expired], rt.COLUMNS), nl=False)
-    elif result.expired or not quiet:
-        click.echo(rt.render_text(result))
-    if result.undecidable:
-        click.echo(f"lpcli: warning: retention cannot be worked out for "
-                   f"{len(result.undecidable)} closed case(s) with no closure date or date of "
-                   f"birth: {', '.join(result.undecidable[:10])}", err=True)
-    sys.exit(1 if exit_code and result.expired else 0)
-
-
 @examples("lpcli caseload", "lpcli caseload --format csv > caseload.csv")
 @command(cli)
 @click.option("--as-of", metavar="YYYY-MM-DD", help="Count overdue actions from this date.")
@@ -1321,6 +1289,48 @@ def caseload(state, as_of, fmt):
     over = sum(1 for r in rows if r.over_capacity)
     click.echo(f"{len(rows)} practitioners, {sum(r.leads for r in rows)} open cases led"
                + (f", {over} over capacity" if over else ""))
+
+
+@examples("lpcli retention", "lpcli retention --as-of 2032-04-01 --format csv > past.csv",
+          "lpcli retention --quiet --exit-code    # monthly in cron: silent unless any is past")
+@command(cli)
+@click.option("--as-of", metavar="YYYY-MM-DD", help="Count from this date (default: today).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON_CSV, default="text", show_default=True)
+@click.option("--exact-dates", is_flag=True, help="Print the end date and days past where "
+              "they come from a birthday too (they give away the date of birth: for use at a "
+              "desk, not in mail).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when any closed case is past "
+              "retention, else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when no case is past retention.")
+@pass_state
+def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
+    """List closed cases kept longer than the retention rule in lpcli.yaml allows.
+
+    The rule is 'retention:' in lpcli.yaml: years_after_closure, until_age (a birthday), or
+    both (then whichever ends later). Open and reopened cases are never listed. Each line:
+    case ID, closure date and reason, when retention ended and how many days ago. Where a
+    birthday rule decided, that date would give away the child's date of birth, so it is
+    withheld unless --exact-dates. JSON is an array of objects (case, closed, reason,
+    retention_ended, basis, days_past; null where withheld); CSV has the same columns.
+    README 'Removing a case for good' says how to delete a case from git's history.
+    """
+    from lpcli import retention as rt
+
+    cb = state.casebook
+    day = _as_of(as_of, cb)
+    rt.rules(cb.settings)  # no rule: say so before reading any case
+    report = rt.find(_iter_cases(cb), cb.settings, day)
+    for case_id, why in report.skipped:
+        click.echo(f"lpcli: warning: cases/{case_id}.yaml: {why}; run 'lpcli validate' "
+                   "(skipped)", err=True)
+    rows = [e.as_dict(exact_dates) for e in report.expired]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(_csv(rows, list(rt.COLUMNS)), nl=False)
+    elif report.expired or not quiet:
+        click.echo(rt.render_text(report, exact_dates))
+    sys.exit(1 if exit_code and report.expired else 0)
 
 
 @examples("lpcli calendar -o reviews.ics", "lpcli calendar --lead ed-okafor --actions -o mine.ics")

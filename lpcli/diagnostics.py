@@ -58,34 +58,8 @@ def summary(diags, files_checked: int) -> str:
     return f"{', '.join(parts)} in {files_checked} {noun}"
 
 
-# Findings that come by the thousand (a casebook copied with open permissions): a text report
-# shows the first few and counts the rest, so that the rest of a cron mail stays readable.
-# JSON lists every one.
-CONDENSE = {"file-permissions": 3}
-
-
-def text_items(diags) -> list:
-    """The diagnostics a text report prints, in order, with condensed rules cut short by a
-    line (a str) saying how many more there are."""
-    seen: dict[str, int] = {}
-    total = {rule: sum(1 for d in diags if d.rule == rule) for rule in CONDENSE}
-    out = []
-    for d in diags:
-        keep = CONDENSE.get(d.rule)
-        if keep is not None:
-            seen[d.rule] = seen.get(d.rule, 0) + 1
-            if seen[d.rule] > keep:
-                if seen[d.rule] == keep + 1:
-                    out.append(f"... and {total[d.rule] - keep} more {d.severity}s of the same "
-                               f"kind ({d.rule}); --format json lists them all")
-                continue
-        out.append(d)
-    return out
-
-
 def render_text(diags, files_checked: int) -> str:
-    lines = [d if isinstance(d, str) else d.as_text() for d in text_items(diags)]
-    return "\n".join([*lines, summary(diags, files_checked)])
+    return "\n".join([*(d.as_text() for d in diags), summary(diags, files_checked)])
 
 
 def render_json(diags) -> str:

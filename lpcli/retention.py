@@ -1,156 +1,185 @@
-"""Data retention: which closed cases have been kept as long as the casebook's rules allow.
+"""How long closed cases are kept: the ``retention`` setting and ``lpcli retention``.
 
-Councils set how long early-help records are kept after the work ends; common rules are a
-number of years after closure, or until the child's 18th or 25th birthday. ``lpcli.yaml``
-holds the casebook's rule::
+``lpcli.yaml`` sets one rule or both (README, "Retention")::
 
     retention:
-      years_after_closure: 6   # kept six years after the case closed
-      until_age: 25            # ... and until the child's 25th birthday
-      keep_until: later        # both must have passed (the default); 'earlier': either
+      years_after_closure: 6   # keep until 6 years after the closure date
+      until_age: 25            # keep until the child's 25th birthday
 
-``lpcli retention`` lists closed cases past that point; removing them (from the casebook and
-its history) is a person's decision, made as the README describes.
+With both, a case is kept until both have passed: retention ends on the *later* date. That
+is how council retention schedules word it ("25th birthday or 6 years after closure,
+whichever is later"), and the safe way round: reading the rules the other way would destroy
+a record that one of them still requires.
 
-Dates derived from a date of birth would reveal it (the 25th birthday is the birthday), so
-reports give the end of retention to the month, never to the day.
+A case is past retention when the as-of date is *after* the day retention ends (the last
+day of retention is still a day to keep it, as due today is not overdue). Only closed cases
+count: an open case, and a closed case that was reopened, are always kept. A 29 February
+anniversary falls on 1 March in other years — never a day early.
+
+**A date derived from the date of birth identifies the child.** "Retention ended 2038-10-09
+(25th birthday)" is the date of birth with 25 added to the year; so is the number of days
+past, given the as-of date. Where the birthday rule decides, reports leave both out unless
+asked (``exact=True``, ``lpcli retention --exact-dates``) and say which rule decided.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
-from lpcli.casebook import Casebook
 from lpcli.errors import EnvironmentProblem
 from lpcli.rules import as_date
 
-LATER, EARLIER = "later", "earlier"
-COLUMNS = ("case", "closed", "reason", "retained_until", "basis")
+COLUMNS = ("case", "closed", "reason", "retention_ended", "basis", "days_past")
+AFTER_CLOSURE = "years_after_closure"
+UNTIL_AGE = "until_age"
+
+EXAMPLE_SETTING = "    retention:\n      years_after_closure: 6\n      until_age: 25"
 
 
 @dataclass(frozen=True)
-class Policy:
+class Rules:
     years_after_closure: int | None
     until_age: int | None
-    keep_until: str = LATER
-
-    def describe(self) -> str:
-        parts = []
-        if self.years_after_closure is not None:
-            parts.append(f"{self.years_after_closure} years after closure")
-        if self.until_age is not None:
-            parts.append(f"the {_ordinal(self.until_age)} birthday")
-        if len(parts) == 2:
-            return f"{parts[0]} and {parts[1]}, whichever is {self.keep_until}"
-        return parts[0]
 
 
-@dataclass(frozen=True)
-class Expired:
-    """A closed case past retention. ``retained_until`` is a month: see the module doc."""
+def rules(settings: dict) -> Rules:
+    """The retention rules in the settings; refuses (exit 2) when there are none."""
+    value = settings.get("retention")
+    hint = ("add a rule from your council's retention schedule to lpcli.yaml, for example:\n"
+            + EXAMPLE_SETTING)
+    if value is None:
+        raise EnvironmentProblem("no retention rule is set in lpcli.yaml", hint=hint)
 
-    case: str
-    closed: str
-    reason: str | None
-    retained_until: str   # YYYY-MM
-    basis: str            # years_after_closure, until_age
+    def number(key):
+        n = value.get(key)
+        if n is None or (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
+            return n
+        raise ValueError(key)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Result:
-    policy: Policy
-    as_of: dt.date
-    expired: list
-    undecidable: list     # closed cases whose retention cannot be worked out (IDs)
-
-
-def policy(settings: dict) -> Policy:
-    rule = settings.get("retention")
-    if not isinstance(rule, dict) or (rule.get("years_after_closure") is None
-                                      and rule.get("until_age") is None):
-        raise EnvironmentProblem(
-            "lpcli.yaml has no retention rule, so lpcli cannot tell which cases are past it",
-            hint="add one, for example: 'retention: {years_after_closure: 6, until_age: 25}' "
-                 "(see README, Data retention)")
-    return Policy(rule.get("years_after_closure"), rule.get("until_age"),
-                  rule.get("keep_until") or LATER)
+    try:
+        if not isinstance(value, dict):
+            raise ValueError
+        found = Rules(number(AFTER_CLOSURE), number(UNTIL_AGE))
+    except ValueError:
+        # validate explains exactly what is wrong; guessing here could end retention early.
+        raise EnvironmentProblem("the retention setting in lpcli.yaml is not valid",
+                                 hint="run 'lpcli validate lpcli.yaml' to see why")
+    if found.years_after_closure is None and found.until_age is None:
+        raise EnvironmentProblem("the retention setting in lpcli.yaml sets no rule", hint=hint)
+    return found
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February becomes 1 March, as ages are reckoned in
-    England and Wales."""
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 1 March in a common year (never
+    earlier than the rule says)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
 
 
-def retained_until(case: dict, pol: Policy) -> tuple[dt.date, str] | None:
-    """The last day a closed case is to be kept, and which rule decides; None when it cannot
-    be worked out (no closure date; no date of birth for an age rule)."""
-    closed = as_date((case.get("closure") or {}).get("date"))
-    child = case.get("child") if isinstance(case.get("child"), dict) else {}
-    born = as_date(child.get("date_of_birth")) or as_date(child.get("expected_date"))
-    ends = {}
-    if pol.years_after_closure is not None:
-        if closed is None:
-            return None
-        ends["years_after_closure"] = add_years(closed, pol.years_after_closure)
-    if pol.until_age is not None:
-        if born is not None:
-            ends["until_age"] = add_years(born, pol.until_age)
-        elif pol.keep_until == LATER or not ends:
-            return None  # the later of a known and an unknown date is unknown
-    basis = (max if pol.keep_until == LATER else min)(ends, key=ends.get)
-    return ends[basis], basis
-
-
-def find(casebook: Casebook, as_of: dt.date, cases=None) -> Result:
-    """Closed cases past retention on ``as_of``, the longest past first. Reopened cases are
-    open again and never listed. ``cases``: (case_id, data) pairs, by default every case."""
-    pol = policy(casebook.settings)
-    expired, undecidable = [], []
-    for case_id, data in (cases if cases is not None else casebook.cases()):
-        if data.get("status") != "closed":
-            continue
-        found = retained_until(data, pol)
-        if found is None:
-            undecidable.append(case_id)
-            continue
-        until, basis = found
-        if until < as_of:
-            closure = data.get("closure") or {}
-            expired.append((until, Expired(case_id, str(closure.get("date")),
-                                           closure.get("reason"), until.strftime("%Y-%m"),
-                                           basis)))
-    expired.sort(key=lambda pair: (pair[0], pair[1].case))
-    return Result(pol, as_of, [e for _, e in expired], sorted(undecidable))
-
-
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-def render_text(result: Result) -> str:
-    lines, pol = [], result.policy
-    for e in result.expired:
-        why = (f"{pol.years_after_closure} years after closure"
-               if e.basis == "years_after_closure" else f"{_ordinal(pol.until_age)} birthday")
-        lines.append(f"{e.case}  closed {e.closed}  {e.reason or '-':<29}  "
-                     f"kept until {e.retained_until} ({why})")
-    n = len(result.expired)
-    lines.append(f"{n} closed case{'s' if n != 1 else ''} past retention on "
-                 f"{result.as_of.isoformat()} (rule: {result.policy.describe()})")
-    if n:
-        lines.append("To remove a case for good, see the README: 'Removing a case for good'.")
+@dataclass
+class Expired:
+    """A closed case past retention."""
+
+    case: str
+    closed: dt.date
+    reason: str | None
+    ended: dt.date   # the last day of retention
+    basis: str       # the rule that ended last: AFTER_CLOSURE or UNTIL_AGE
+    days_past: int
+    rule_text: str   # '6 years after closure', '25th birthday'
+
+    @property
+    def from_birthday(self) -> bool:
+        return self.basis == UNTIL_AGE
+
+    def as_dict(self, exact: bool = False) -> dict:
+        withheld = self.from_birthday and not exact
+        return {"case": self.case, "closed": self.closed.isoformat(), "reason": self.reason,
+                "retention_ended": None if withheld else self.ended.isoformat(),
+                "basis": self.basis, "days_past": None if withheld else self.days_past}
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    expired: list = field(default_factory=list)
+    closed: int = 0   # closed cases looked at
+    skipped: list = field(default_factory=list)  # (case ID, why): cannot be worked out
+
+
+def end_of_retention(case: dict, closed: dt.date,
+                     found: Rules) -> tuple[dt.date, str, str] | str:
+    """(last day of retention, basis, rule text) for a case closed on ``closed``, or why it
+    cannot be worked out (naming fields, never their values)."""
+    ends = []
+    if found.years_after_closure:
+        years = found.years_after_closure
+        ends.append((anniversary(closed, years), AFTER_CLOSURE,
+                     f"{years} year{'s' if years != 1 else ''} after closure"))
+    if found.until_age:
+        child = case.get("child") if isinstance(case.get("child"), dict) else {}
+        born = as_date(child.get("date_of_birth")) or as_date(child.get("expected_date"))
+        if born is None:
+            return "it has no date of birth (child.date_of_birth) for the until_age rule"
+        ends.append((anniversary(born, found.until_age), UNTIL_AGE,
+                     f"{ordinal(found.until_age)} birthday"))
+    # The later end wins; on a tie, the closure rule, so that no birthday is withheld or
+    # printed for nothing.
+    return max(ends, key=lambda e: (e[0], e[1] == AFTER_CLOSURE))
+
+
+def find(cases, settings: dict, as_of: dt.date) -> Report:
+    """Closed cases past retention on ``as_of``, oldest closure first (an order that never
+    depends on a date of birth).
+
+    ``cases`` is an iterable of (case_id, data), as ``Casebook.cases()`` gives."""
+    found = rules(settings)
+    report = Report(as_of)
+    for case_id, data in cases:
+        if data.get("status") != "closed":
+            continue  # open, or reopened: kept
+        report.closed += 1
+        closure = data.get("closure") if isinstance(data.get("closure"), dict) else {}
+        closed = as_date(closure.get("date"))
+        end = end_of_retention(data, closed, found) if closed else \
+            "it is closed but has no closure date (closure.date)"
+        if isinstance(end, str):
+            report.skipped.append((case_id, end))
+            continue
+        ended, basis, text = end
+        if as_of > ended:
+            report.expired.append(Expired(case_id, closed, closure.get("reason"), ended, basis,
+                                          (as_of - ended).days, text))
+    report.expired.sort(key=lambda e: (e.closed, e.case))
+    return report
+
+
+def render_text(report: Report, exact: bool = False) -> str:
+    """A table of the cases past retention and a count; birthday dates only when exact."""
+    rows = [("CASE", "CLOSED", "REASON", "RETENTION ENDED", "DAYS PAST")]
+    for e in report.expired:
+        if e.from_birthday and not exact:
+            ended, days = f"on the {e.rule_text} (date withheld)", "-"
+        else:
+            ended, days = f"{e.ended.isoformat()} ({e.rule_text})", str(e.days_past)
+        rows.append((e.case, e.closed.isoformat(), e.reason or "-", ended, days))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(summary(report))
     return "\n".join(lines)
 
 
-def render_json(result: Result) -> str:
-    return json.dumps([e.as_dict() for e in result.expired], indent=2)
+def summary(report: Report) -> str:
+    n = len(report.expired)
+    return (f"{n} of {report.closed} closed case{'s' if report.closed != 1 else ''} past "
+            f"retention as of {report.as_of.isoformat()}"
+            + ("; to remove a case for good, see README 'Removing a case for good'"
+               if n else ""))

@@ -23,6 +23,9 @@ class FileResult:
     case_id: str | None     # None when the file name is not a valid case ID
     diagnostics: list | None
     slim: dict | None       # None when the file cannot be read as a case
+    # st_mode from the read's own fstat, never cached: a chmod changes no content, so the
+    # permission check (validate's file-permissions) is made on every run from this.
+    mode: int | None = None
 
 
 def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
@@ -56,19 +59,21 @@ def _work(name):
 
 
 def _read_and_analyse(folder: str, name: str, directory):
-    """(sha, slim, diags) for one case file, read here so that the parent process never
-    holds every file's bytes at once."""
+    """(sha, slim, diags, mode) for one case file, read here so that the parent process
+    never holds every file's bytes at once."""
     from lpcli.casebook import read_raw
 
-    raw, problem = read_raw(os.path.join(folder, name.rsplit("/", 1)[-1]))
+    seen = []
+    raw, problem = read_raw(os.path.join(folder, name.rsplit("/", 1)[-1]), seen.append)
+    mode = seen[0].st_mode if seen else None
     if problem is not None:
         return None, None, cachemod.diags_to_json([Diagnostic(
-            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)])
-    return (cachemod.digest(raw), *analyse(name, raw, directory))
+            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), mode
+    return (cachemod.digest(raw), *analyse(name, raw, directory), mode)
 
 
 def _analyse_all(folder, todo, directory, progress):
-    """[name] → [(sha, slim, diags)], on every core when it is worth it."""
+    """[name] → [(sha, slim, diags, mode)], on every core when it is worth it."""
     global _WORKER
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) >= cachemod.PARALLEL_MIN and workers > 1:
@@ -136,25 +141,29 @@ def _scan(casebook, file_names, directory, progress, prune):
         if name not in store.entries:
             todo.append(name)  # nothing cached: the analysis reads it
             continue
-        raw, problem = read_raw(os.path.join(folder, file_name))
+        seen = []
+        raw, problem = read_raw(os.path.join(folder, file_name), seen.append)
+        mode = seen[0].st_mode if seen else None
         if problem is not None:
             results[name] = FileResult(name, _case_id(name), [Diagnostic(
                 name, problem.line, problem.column, ".", ERROR, problem.rule,
-                problem.message)], None)
+                problem.message)], None, mode)
             if progress:
                 progress(1)
             continue
         hit = store.get(name, cachemod.digest(raw))
         if hit is not None and hit[2] is not None:
             results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(hit[2]),
-                                       hit[1])
+                                       hit[1], mode)
             if progress:
                 progress(1)
             continue
         todo.append(name)
-    for name, (sha, slim, diags) in zip(todo, _analyse_all(folder, todo, directory, progress)):
+    for name, (sha, slim, diags, mode) in zip(todo, _analyse_all(folder, todo, directory,
+                                                                 progress)):
         if sha is not None:
             store.put(name, sha, slim, diags)
-        results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(diags), slim)
+        results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(diags), slim,
+                                   mode)
     store.save(present=set(order) if prune else None)
     return [results[name] for name in order]

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lpcli import rules, schema
+from lpcli import permissions, rules, schema
+from lpcli.cache import git_dir
 from lpcli.casebook import (CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory,
                             load_file)
 from lpcli.diagnostics import ERROR, Diagnostic, format_path, sort_key
@@ -70,63 +71,16 @@ def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None
     return out
 
 
-PERMISSIONS_RULE = "file-permissions"
-
-
-_READERS = {"others": (0o004, 0o001), "group": (0o040, 0o010)}  # the wider audience first
-
-
-def exposed(root: Path, rel: str, folders: dict | None = None) -> str | None:
-    """Who besides the owner can read ``rel`` inside the casebook: 'others', 'group', or
-    None. A file is reachable only if every folder on the way lets them in, so a casebook
-    folder closed to them (chmod 700) protects everything in it. ``folders`` caches folder
-    modes across calls."""
-    folders = {} if folders is None else folders
-    parts = rel.split("/")
-    base = str(root)  # plain strings: at 10,000 files pathlib costs more than the stat
+def _mode(path) -> int | None:
     try:
-        modes = []
-        for i in range(len(parts)):
-            folder = "/".join(parts[:i])
-            if folder not in folders:
-                folders[folder] = os.stat(os.path.join(base, folder)).st_mode
-            modes.append(folders[folder])
-        target = os.lstat(os.path.join(base, rel)).st_mode
+        return os.lstat(path).st_mode
     except OSError:
         return None
-    for name, (read, enter) in _READERS.items():
-        if target & read and all(m & enter for m in modes):
-            return name
-    return None
 
 
-def permission_findings(casebook: Casebook, rels) -> list[Diagnostic]:
-    """Warnings for casebook files, and git's copy of them, that others can read.
-
-    Not cached with the other findings: a chmod changes no content. One stat per file
-    (folders once): a few milliseconds for 10,000 cases."""
-    from lpcli.diagnostics import WARNING
-
-    out, folders = [], {}
-    try:
-        if not os.stat(casebook.root).st_mode & 0o011:
-            return []  # nobody else can enter the casebook: nothing in it is reachable
-    except OSError:
-        return []
-    fix = f"run 'chmod -R go-rwx {casebook.root}'"
-    readers = {"others": "other users on this computer", "group": "users in its group"}
-    for rel in rels:
-        who = exposed(casebook.root, rel, folders)
-        if who:
-            out.append(Diagnostic(rel, 1, 1, ".", WARNING, PERMISSIONS_RULE,
-                                  f"{readers[who]} can read this file; case records are for "
-                                  f"their owner only: {fix}"))
-    git_who = exposed(casebook.root, ".git/objects", folders)
-    if git_who and (casebook.root / ".git").is_dir():
-        out.append(Diagnostic(".git", 1, 1, ".", WARNING, PERMISSIONS_RULE,
-                              f"{readers[git_who]} can read git's copy of every record in "
-                              f".git: {fix}"))
-    return out
+def _add(diags: list, diag: Diagnostic | None) -> None:
+    if diag is not None:
+        diags.append(diag)
 
 
 class Checker:
@@ -204,12 +158,16 @@ class Checker:
                 continue
             loaded = practitioners if kind == "practitioners" else load_file(path)
             result.diagnostics += check_loaded(rel, kind, loaded, directory)
+            _add(result.diagnostics, permissions.check_file(rel, _mode(path)))
+        if not self.paths:
+            gd = git_dir(cb.root)
+            if gd is not None:
+                _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
         tick = (lambda n: progress(None)) if progress else None
         for file_result in scan(cb, cases, directory, tick, prune=not self.paths):
             result.diagnostics += file_result.diagnostics
-        result.diagnostics += permission_findings(
-            cb, [cb.relative(p) for p in others if self._kind(p)]
-            + [f"{CASES_DIR}/{name}" for name in cases])
+            # Outside the cached diagnostics: a chmod changes no content (permissions.py).
+            _add(result.diagnostics, permissions.check_file(file_result.name, file_result.mode))
         result.files_checked = len(others) + len(cases)
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(

@@ -37,6 +37,16 @@ def git_identity(tmp_path_factory, monkeypatch):
     return cfg
 
 
+@pytest.fixture(autouse=True)
+def private_umask():
+    """Tests run under lpcli's own umask whatever the shell's (lpcli sets it in-process on
+    its first command anyway): files a test writes are then private as lpcli's are, and
+    validate's file-permissions warning appears only where a test means it to."""
+    previous = os.umask(0o077)
+    yield
+    os.umask(previous)
+
+
 def git(cwd, *args) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                           text=True).stdout
@@ -89,6 +99,6 @@ def bare_book(tmp_path) -> Book:
     root = tmp_path / "fx"
     (root / "cases").mkdir(parents=True)
     for name in ("lpcli.yaml", "practitioners.yaml"):
-        shutil.copy(EXAMPLE / name, root / name)
+        shutil.copyfile(EXAMPLE / name, root / name)  # not the source tree's mode
     git(root, "init", "-q")
     return Book(root)

@@ -179,10 +179,12 @@ def test_reports_from_slim_copies_equal_reports_from_records(which, generated, b
             [r.as_dict() for r in caseload.caseloads(cb, as_of, cases=slim.items())]
         assert ical.events(cb, as_of, actions=True, names=True, cases=full.items()) == \
             ical.events(cb, as_of, actions=True, names=True, cases=slim.items())
-    cb.settings["retention"] = {"years_after_closure": 1, "until_age": 18}
-    for as_of in (AS_OF, AS_OF + dt.timedelta(days=400), dt.date(2045, 1, 1)):
-        assert retention.find(cb, as_of, cases=full.items()) == \
-            retention.find(cb, as_of, cases=slim.items())
+    for rule in ({"years_after_closure": 1}, {"until_age": 18}, {"until_age": 3},
+                 {"years_after_closure": 6, "until_age": 25}):
+        settings = {**cb.settings, "retention": rule}
+        for as_of in (AS_OF, dt.date(2040, 1, 1), dt.date(2100, 1, 1)):
+            assert retention.find(full.items(), settings, as_of) == \
+                retention.find(slim.items(), settings, as_of)
 
 
 def _cache_files(book):

@@ -23,7 +23,7 @@ def expected(path):
 
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
 def test_invalid_fixture_reports_expected_problems(bare_book, fixture):
-    shutil.copy(fixture, bare_book.case(MODEL_CASE))
+    shutil.copyfile(fixture, bare_book.case(MODEL_CASE))
     text = bare_book.run("validate")
     assert text.exit_code == 1
     got = bare_book.run("validate", "--format", "json")
@@ -40,7 +40,7 @@ def test_invalid_fixture_reports_expected_problems(bare_book, fixture):
 
 @pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.stem)
 def test_valid_fixture_passes(bare_book, fixture):
-    shutil.copy(fixture, bare_book.case(MODEL_CASE))
+    shutil.copyfile(fixture, bare_book.case(MODEL_CASE))
     result = bare_book.run("validate")
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("no problems")
@@ -51,7 +51,7 @@ def test_messages_never_quote_personal_values(bare_book):
     personal = ["Amelia", "Hart", "Millie", "2018-02-14", "07700", "7700900123", "Canal Row",
                 "mould", "Sarah"]
     for fixture in INVALID:
-        shutil.copy(fixture, bare_book.case(MODEL_CASE))
+        shutil.copyfile(fixture, bare_book.case(MODEL_CASE))
         for fmt in ("text", "json"):
             out = bare_book.run("validate", "--format", fmt).output
             for word in personal:

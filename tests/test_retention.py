@@ -1,7 +1,12 @@
-"""Data retention: the rule in lpcli.yaml and ``lpcli retention`` on the example casebook.
+"""lpcli retention: closed cases past the retention rule in lpcli.yaml (issue 7).
 
-The example's closed cases (see casebook-example/README.md) closed in autumn 2026; their
-children were born between 2013 and 2021.
+The example casebook has four closed cases (casebook-example/README.md):
+
+    case            closed      reason                      child born
+    LP-NYJ7Z-JD187  2026-09-04  consent_withdrawn           2018-10-30
+    LP-9FB4E-QAS5G  2026-10-02  stepped_down_to_universal   2013-10-09
+    LP-VBTYV-7SAWT  2026-10-23  needs_met                   2021-02-05
+    LP-BWXV6-YF1B2  2026-11-03  stepped_up_to_social_care   2013-02-11
 """
 
 from __future__ import annotations
@@ -13,99 +18,187 @@ import json
 
 import pytest
 
-from lpcli import retention as rt
+from lpcli import retention
 
-CLOSED = {"LP-BWXV6-YF1B2", "LP-9FB4E-QAS5G", "LP-NYJ7Z-JD187", "LP-VBTYV-7SAWT"}
-BIRTHS = ("2013-10-09", "2013-02-11", "2018-10-30", "2021-02-05")
+CLOSED = {"LP-NYJ7Z-JD187": ("2026-09-04", "consent_withdrawn", "2018-10-30"),
+          "LP-9FB4E-QAS5G": ("2026-10-02", "stepped_down_to_universal", "2013-10-09"),
+          "LP-VBTYV-7SAWT": ("2026-10-23", "needs_met", "2021-02-05"),
+          "LP-BWXV6-YF1B2": ("2026-11-03", "stepped_up_to_social_care", "2013-02-11")}
+FAR = "2100-01-01"
 
 
-def set_rule(book, rule: str):
+def set_retention(book, text):
     settings = book.root / "lpcli.yaml"
-    settings.write_text(settings.read_text() + rule)
-    book.commit_all("settings: retention")
+    settings.write_text(settings.read_text() + text)
+    book.commit_all("retention rule")
 
 
-def test_without_a_rule_it_says_how_to_set_one(book):
+def listed(book, *args):
+    return {r["case"]: r for r in book.json("retention", *args)}
+
+
+def test_no_rule_is_exit_2_with_a_hint(book):
     result = book.run("retention")
     assert result.exit_code == 2
-    assert "no retention rule" in result.output and "years_after_closure" in result.output
+    assert "no retention rule is set in lpcli.yaml" in result.stderr
+    assert "years_after_closure: 6" in result.stderr and result.stdout == ""
+    set_retention(book, "retention: {}\n")
+    empty = book.run("retention")
+    assert empty.exit_code == 2 and "sets no rule" in empty.stderr
 
 
-def test_whichever_is_later_by_default(book):
-    set_rule(book, "retention:\n  years_after_closure: 6\n  until_age: 25\n")
-    # Six years after closure (2032) has passed, but no child is 25 yet in 2033.
-    none = book.run("retention", "--as-of", "2033-01-01")
-    assert none.exit_code == 0 and "0 closed cases past retention" in none.output
-    rows = book.json("retention", "--as-of", "2047-01-01")
-    assert {r["case"] for r in rows} == CLOSED
-    assert [r["retained_until"] for r in rows] == sorted(r["retained_until"] for r in rows)
-    assert {r["basis"] for r in rows} == {"until_age"}
-    assert rows[0] == {"case": "LP-BWXV6-YF1B2", "closed": "2026-11-03",
-                       "reason": "stepped_up_to_social_care", "retained_until": "2038-02",
-                       "basis": "until_age"}
+def test_an_invalid_rule_is_refused_not_guessed(book):
+    set_retention(book, "retention:\n  years_after_closure: six\n")
+    result = book.run("retention")
+    assert result.exit_code == 2 and "not valid" in result.stderr
+    assert "lpcli validate lpcli.yaml" in result.stderr
+    found = json.loads(book.run("validate", "--format", "json").stdout)
+    assert any(d["file"] == "lpcli.yaml" and d["path"] == ".retention.years_after_closure"
+               for d in found)
 
 
-def test_whichever_is_earlier(book):
-    set_rule(book, "retention:\n  years_after_closure: 6\n  until_age: 25\n"
-                   "  keep_until: earlier\n")
-    rows = book.json("retention", "--as-of", "2033-01-01")
-    assert {r["case"] for r in rows} == CLOSED
-    assert {r["basis"] for r in rows} == {"years_after_closure"}
-    assert book.json("retention", "--as-of", "2032-09-01") == []  # first closed 2026-09-04
+def test_years_after_closure_counts_from_the_closure_date(book):
+    set_retention(book, "retention:\n  years_after_closure: 6\n")
+    # The last day of retention is still a day to keep the case.
+    assert listed(book, "--as-of", "2032-09-04") == {}
+    rows = listed(book, "--as-of", "2032-10-03")
+    assert rows == {
+        "LP-NYJ7Z-JD187": {"case": "LP-NYJ7Z-JD187", "closed": "2026-09-04",
+                           "reason": "consent_withdrawn", "retention_ended": "2032-09-04",
+                           "basis": "years_after_closure", "days_past": 29},
+        "LP-9FB4E-QAS5G": {"case": "LP-9FB4E-QAS5G", "closed": "2026-10-02",
+                           "reason": "stepped_down_to_universal",
+                           "retention_ended": "2032-10-02", "basis": "years_after_closure",
+                           "days_past": 1}}
+    text = book.run("retention", "--as-of", "2032-10-03")
+    assert text.exit_code == 0
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["CASE", "CLOSED", "REASON", "RETENTION", "ENDED", "DAYS",
+                                "PAST"]
+    assert lines[1].split() == ["LP-NYJ7Z-JD187", "2026-09-04", "consent_withdrawn",
+                                "2032-09-04", "(6", "years", "after", "closure)", "29"]
+    assert lines[2].split()[0] == "LP-9FB4E-QAS5G" and lines[2].split()[-1] == "1"
+    assert lines[3].startswith("2 of 4 closed cases past retention as of 2032-10-03")
+    # Far in the future: every closed case, and never an open one.
+    closed_ids = {r["id"] for r in book.json("list", "--status", "closed")}
+    assert closed_ids == set(CLOSED)
+    assert set(listed(book, "--as-of", FAR)) == closed_ids
 
 
-def test_reports_never_give_a_date_of_birth(book):
-    set_rule(book, "retention:\n  until_age: 18\n")
-    for args in (["retention", "--as-of", "2047-01-01"],
-                 ["retention", "--as-of", "2047-01-01", "--format", "json"],
-                 ["retention", "--as-of", "2047-01-01", "--format", "csv"]):
-        out = book.run(*args).output
-        assert "LP-VBTYV-7SAWT" in out
-        for born in BIRTHS:
-            assert born not in out and born.replace("2013", "2031") not in out
-        assert "2039-02-05" not in out  # the 18th birthday, to the day
-    text = book.run("retention", "--as-of", "2047-01-01").output
-    assert "kept until 2039-02 (18th birthday)" in text
+def test_text_json_and_csv_carry_the_same_rows(book):
+    set_retention(book, "retention:\n  years_after_closure: 2\n")
+    rows = book.json("retention", "--as-of", FAR)
+    csv_rows = list(csv.DictReader(io.StringIO(
+        book.run("retention", "--as-of", FAR, "--format", "csv").stdout)))
+    assert [list(r) for r in csv_rows] == [list(retention.COLUMNS)] * 4
+    assert [{k: str(v) for k, v in r.items()} for r in rows] == csv_rows
+    text = book.run("retention", "--as-of", FAR).stdout
+    for r in rows:
+        assert f"{r['case']}  {r['closed']}  {r['reason']}" in text
+    # Oldest closure first.
+    assert [r["case"] for r in rows] == sorted(CLOSED, key=lambda c: CLOSED[c][0])
 
 
-def test_reopened_cases_are_open_and_never_listed(book):
-    set_rule(book, "retention:\n  years_after_closure: 1\n")
+def test_a_birthday_end_is_withheld_unless_asked_for(book):
+    set_retention(book, "retention:\n  until_age: 25\n")
+    as_of = "2045-01-01"  # 2045 - 25 = 2020: three children were born before
+    rows = listed(book, "--as-of", as_of)
+    assert set(rows) == {"LP-NYJ7Z-JD187", "LP-9FB4E-QAS5G", "LP-BWXV6-YF1B2"}
+    for case, row in rows.items():
+        assert row["basis"] == "until_age"
+        assert row["retention_ended"] is None and row["days_past"] is None
+    outputs = [book.run("retention", "--as-of", as_of, "--format", f).stdout
+               for f in ("text", "json", "csv")]
+    assert "on the 25th birthday (date withheld)" in outputs[0]
+    for case in rows:
+        born = CLOSED[case][2]
+        day, month = born[8:], born[5:7]
+        for out in outputs:
+            # Neither the date of birth nor any anniversary of it.
+            assert f"-{month}-{day}" not in out, (case, out)
+    exact = listed(book, "--as-of", as_of, "--exact-dates")
+    assert exact["LP-9FB4E-QAS5G"]["retention_ended"] == "2038-10-09"
+    assert exact["LP-9FB4E-QAS5G"]["days_past"] == (dt.date(2045, 1, 1)
+                                                     - dt.date(2038, 10, 9)).days
+    assert "2038-10-09 (25th birthday)" in book.run("retention", "--as-of", as_of,
+                                                    "--exact-dates").stdout
+
+
+def test_with_both_rules_the_later_end_decides(book):
+    set_retention(book, "retention:\n  years_after_closure: 6\n  until_age: 18\n")
+    # LP-9FB4E-QAS5G: 18th birthday 2031-10-09, six years after closure 2032-10-02.
+    assert "LP-9FB4E-QAS5G" not in listed(book, "--as-of", "2032-01-01")
+    row = listed(book, "--as-of", "2032-10-03")["LP-9FB4E-QAS5G"]
+    assert row["basis"] == "years_after_closure" and row["retention_ended"] == "2032-10-02"
+    # LP-NYJ7Z-JD187: six years after closure 2032-09-04, 18th birthday 2036-10-30 (withheld).
+    assert "LP-NYJ7Z-JD187" not in listed(book, "--as-of", "2036-10-30")
+    row = listed(book, "--as-of", "2036-10-31")["LP-NYJ7Z-JD187"]
+    assert row["basis"] == "until_age" and row["retention_ended"] is None
+    assert listed(book, "--as-of", "2036-10-31", "--exact-dates")["LP-NYJ7Z-JD187"][
+        "retention_ended"] == "2036-10-30"
+
+
+def test_a_reopened_case_is_open_and_a_second_closure_counts_from_its_own_date(
+        book, monkeypatch):
+    set_retention(book, "retention:\n  years_after_closure: 1\n")
+    monkeypatch.setenv("LPCLI_TODAY", "2026-11-20")
     assert book.run("reopen", "LP-VBTYV-7SAWT", "--reason", "New concerns").exit_code == 0
-    rows = book.json("retention", "--as-of", "2030-01-01")
-    assert {r["case"] for r in rows} == CLOSED - {"LP-VBTYV-7SAWT"}
+    assert "LP-VBTYV-7SAWT" not in listed(book, "--as-of", FAR)
+    assert book.run("close", "LP-VBTYV-7SAWT", "--reason", "needs_met", "--exit-strategy",
+                    "Universal services").exit_code == 0
+    # The first closure (2026-10-23) is kept in 'reopenings' and no longer counts.
+    assert "LP-VBTYV-7SAWT" not in listed(book, "--as-of", "2027-11-20")
+    row = listed(book, "--as-of", "2027-11-21")["LP-VBTYV-7SAWT"]
+    assert row["closed"] == "2026-11-20" and row["retention_ended"] == "2027-11-20"
+
+
+def test_an_unborn_childs_expected_date_stands_for_the_birthday(book, monkeypatch):
+    set_retention(book, "retention:\n  until_age: 18\n")
+    monkeypatch.setenv("LPCLI_TODAY", "2026-11-20")
+    unborn = "LP-YAPSH-JPS2T"  # expected 2027-01-22
+    assert book.run("close", unborn, "--reason", "moved_out_of_area", "--exit-strategy",
+                    "Referred to the new area's health visiting team").exit_code == 0
+    assert unborn not in listed(book, "--as-of", "2045-01-22")
+    assert listed(book, "--as-of", "2045-01-23", "--exact-dates")[unborn][
+        "retention_ended"] == "2045-01-22"
 
 
 def test_exit_code_and_quiet_for_cron(book):
-    set_rule(book, "retention:\n  years_after_closure: 6\n")
+    set_retention(book, "retention:\n  years_after_closure: 6\n")
     quiet = book.run("retention", "--as-of", "2027-01-01", "--quiet", "--exit-code")
-    assert quiet.exit_code == 0 and quiet.output == ""
-    due = book.run("retention", "--as-of", "2034-01-01", "--quiet", "--exit-code")
-    assert due.exit_code == 1 and "4 closed cases past retention" in due.output
-    rows = list(csv.DictReader(io.StringIO(
-        book.run("retention", "--as-of", "2034-01-01", "--format", "csv").output)))
-    assert list(rows[0]) == list(rt.COLUMNS) and len(rows) == 4
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    plain = book.run("retention", "--as-of", "2027-01-01")
+    assert plain.exit_code == 0
+    assert plain.stdout.splitlines()[-1] == "0 of 4 closed cases past retention as of 2027-01-01"
+    assert book.run("retention", "--as-of", FAR, "--exit-code").exit_code == 1
+    assert book.run("retention", "--as-of", FAR).exit_code == 0
+    assert book.run("retention", "--as-of", "2032-13-01").exit_code == 2
 
 
-def test_an_invalid_rule_is_reported_by_validate(book):
-    set_rule(book, "retention:\n  years_after_closure: -1\n  keep_until: never\n")
-    result = book.json("validate")
-    assert {d["file"] for d in result if d["severity"] == "error"} == {"lpcli.yaml"}
+def test_a_case_whose_end_cannot_be_worked_out_is_named_and_skipped(book):
+    set_retention(book, "retention:\n  years_after_closure: 6\n")
+    case = book.case("LP-9FB4E-QAS5G")
+    text = case.read_text()
+    start = text.index("closure:")
+    case.write_text(text[:start] + text[start:].replace("  date: 2026-10-02\n", "", 1))
+    result = book.run("retention", "--as-of", FAR)
+    assert result.exit_code == 0
+    assert ("lpcli: warning: cases/LP-9FB4E-QAS5G.yaml: it is closed but has no closure date "
+            "(closure.date); run 'lpcli validate' (skipped)") in result.stderr
+    assert "LP-9FB4E-QAS5G" not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("3 of 4 closed cases past retention")
 
 
 @pytest.mark.parametrize("born, years, expected", [
-    ("2008-02-29", 18, "2026-03-01"),   # no 29 February in 2026
-    ("2008-02-29", 16, "2024-02-29"),
-    ("2010-06-15", 25, "2035-06-15"),
+    ("2016-02-29", 25, "2041-03-01"),   # never a day early
+    ("2016-02-29", 4, "2020-02-29"),
+    ("2013-10-09", 25, "2038-10-09"),
 ])
-def test_birthdays(born, years, expected):
-    assert rt.add_years(dt.date.fromisoformat(born), years).isoformat() == expected
+def test_anniversaries(born, years, expected):
+    assert retention.anniversary(dt.date.fromisoformat(born), years).isoformat() == expected
 
 
-def test_retention_cannot_be_worked_out_without_the_dates():
-    pol = rt.Policy(years_after_closure=None, until_age=25)
-    case = {"status": "closed", "closure": {"date": "2026-01-01"}, "child": {}}
-    assert rt.retained_until(case, pol) is None
-    later = rt.Policy(years_after_closure=6, until_age=25)
-    assert rt.retained_until(case, later) is None
-    earlier = rt.Policy(years_after_closure=6, until_age=25, keep_until="earlier")
-    assert rt.retained_until(case, earlier) == (dt.date(2032, 1, 1), "years_after_closure")
+def test_ordinals():
+    assert [retention.ordinal(n) for n in (1, 2, 3, 11, 12, 13, 18, 21, 22, 25, 101, 111)] == \
+        ["1st", "2nd", "3rd", "11th", "12th", "13th", "18th", "21st", "22nd", "25th", "101st",
+         "111th"]
