@@ -84,9 +84,6 @@ class Pending:
     theirs: str                 # the shared commit being merged in
     paths: list                 # files that need a person: conflicts, invalid merges
 
-    def cases(self) -> list:
-        return [_case_id_of(p) for p in self.paths if _case_id_of(p)]
-
 
 def _case_id_of(path: str) -> str | None:
     if _case_file(path):
