@@ -269,6 +269,7 @@ def init(state, directory, agency, clone_url):
 
 
 def _init_clone(url, directory, agency) -> None:
+    from lpcli import gitstore
     from lpcli import sync as syncmod
     from lpcli.casebook import Casebook
     from lpcli.diagnostics import ERROR, count
@@ -279,7 +280,7 @@ def _init_clone(url, directory, agency) -> None:
     path = syncmod.clone(url, directory)
     cb = Casebook(path)
     result = Checker(cb).run()
-    click.echo(f"Cloned the casebook from {syncmod.safe_url(url)} into {path}: "
+    click.echo(f"Cloned the casebook from {gitstore.safe_url(url)} into {path}: "
                f"{len(cb.case_ids())} cases.")
     errors = count(result.diagnostics, ERROR)
     if errors:
@@ -633,8 +634,7 @@ def edit(state, case_id):
                    err=True)
 
     def problems(text):
-        if resolving:
-            return syncmod.resolution_errors(cb, case_id, text)
+        # Conflict markers left in a resolution are errors like any other.
         return [d for d in records.validate_text(cb, case_id, text) if d.severity == ERROR]
 
     draft = original

@@ -251,7 +251,7 @@ def _run(repo, what: str, command: str, *args, **kwargs) -> str:
                 f"git could not {what}: the disk is full",
                 hint="free some space and run the command again; nothing was changed")
         raise RepositoryStateError(
-            f"git could not {what} ({_first_line(exc.stderr)})",
+            f"git could not {what} ({summarise_error(exc.stderr)})",
             hint="nothing was changed; check 'git status' and any git hooks, then try again")
 
 
@@ -280,11 +280,23 @@ def unstage(repo, paths) -> bool:
     return True
 
 
-def _first_line(text) -> str:
-    text = (text or "").strip().splitlines()
-    line = text[0] if text else "unknown error"
-    # stderr from git is of the form "stderr: 'error: ...'"; keep it short.
-    return line.replace("stderr:", "").strip(" '")[:200]
+def safe_url(url: str) -> str:
+    """A remote's address fit to print: a password in it (https://user:secret@host) removed."""
+    return re.sub(r"(\w+://)[^/@\s]+@", r"\1", url)
+
+
+def summarise_error(stderr) -> str:
+    """Git's complaint in one short line, for an lpcli message.
+
+    Only git's own 'fatal:' and 'error:' lines are quoted: anything else on git's stderr can
+    be a hook's output, and a hook may print a record. GitPython wraps stderr as
+    "stderr: '...'"; that wrapping is removed."""
+    lines = [ln.strip().replace("stderr:", "", 1).strip(" '")
+             for ln in str(stderr or "").splitlines()]
+    own = [ln for ln in lines if ln.lower().startswith(("fatal:", "error:"))]
+    if not own:
+        return "git gave no reason of its own; a git hook may have stopped it"
+    return safe_url(re.sub(r"^(fatal|error):\s*", "", own[0], flags=re.I))[:200]
 
 
 @dataclass

@@ -12,8 +12,7 @@ import datetime as dt
 from lpcli import records, rules, yamlio
 from lpcli.casebook import Casebook
 from lpcli.nominate import check_candidate
-from lpcli.workflow import (Refusals, case_list, check_event_date, next_id, refuse, require_open,
-                            set_case_key)
+from lpcli.workflow import (Refusals, case_list, check_event_date, next_id, refuse, require_open)
 
 TRANSITIONS = ("school_change", "adult_services", "moved_area", "step_up", "step_down",
                "lp_leaving_post", "other")

@@ -29,13 +29,12 @@ import json
 import os
 import secrets
 import signal
-import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lpcli import gitstore, yamlio
-from lpcli.casebook import CASES_DIR, Casebook, read_text_safely
+from lpcli.casebook import CASES_DIR, Casebook, read_raw, read_text_safely
 from lpcli.diagnostics import ERROR
 from lpcli.errors import (CasebookBusy, EnvironmentProblem, InvalidRecord, LpcliError,
                           RepositoryStateError)
@@ -262,17 +261,10 @@ def _drop_journal(repo) -> None:
 def _read_current(path: Path) -> bytes | None:
     """The file's bytes now (None if absent). Anything but a regular file (a symlink, a
     pipe) reads as content that matches nothing, so recovery leaves it alone."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        return None
-    except OSError:
-        return b"\0not a regular file"
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b"\0not a regular file"
-        return fh.read()
+    raw, problem = read_raw(path)
+    if problem is None:
+        return raw
+    return None if problem.rule == "missing" else b"\0not a regular file"
 
 
 def recover_interrupted_write(repo, backup: Path | None = None) -> str | None:

@@ -190,7 +190,7 @@ class _Git:
         err = proc.stderr.decode("utf-8", errors="replace")
         if check and status != 0:
             raise RepositoryStateError(
-                f"git could not {what or args[0]} ({summarise_git_error(err)})",
+                f"git could not {what or args[0]} ({gitstore.summarise_error(err)})",
                 hint="nothing was changed; check the remote's address with 'git remote -v' "
                      "and your network, then run 'lpcli sync' again")
         return status, out, err
@@ -211,20 +211,6 @@ class _Git:
         if a is None:
             return self.names("ls-tree", "-r", "-z", "--name-only", b)
         return self.names("diff", "--name-only", "-z", "--no-renames", a, b)
-
-
-def summarise_git_error(stderr: str) -> str:
-    """Git's complaint in one short line, with any password in a URL removed."""
-    lines = [ln.strip() for ln in (stderr or "").splitlines() if ln.strip()]
-    useful = [ln for ln in lines if ln.lower().startswith(("fatal:", "error:"))] or lines
-    text = useful[0] if useful else "unknown error"
-    text = re.sub(r"^(fatal|error):\s*", "", text)
-    text = re.sub(r"(\w+://)[^/@\s]+@", r"\1", text)  # https://user:secret@host → https://host
-    return text[:200]
-
-
-def safe_url(url: str) -> str:
-    return re.sub(r"(\w+://)[^/@\s]+@", r"\1", url)
 
 
 # -- the pending note ------------------------------------------------------------------------
@@ -577,7 +563,7 @@ class Sync:
             "--name-only", ours, theirs, check=False)
         if status not in (0, 1):
             raise RepositoryStateError(
-                f"git could not work out the merge ({summarise_git_error(err)})",
+                f"git could not work out the merge ({gitstore.summarise_error(err)})",
                 hint="nothing was changed; git 2.38 or newer is needed for 'lpcli sync'")
         parts = out.split("\0")
         conflicts = []
@@ -604,7 +590,7 @@ class Sync:
             # git refused before starting (an untracked file in the way...): nothing changed.
             _clear_pending(self.repo)
             raise RepositoryStateError(
-                f"git could not start the merge ({summarise_git_error(err)})",
+                f"git could not start the merge ({gitstore.summarise_error(err)})",
                 hint="nothing was changed; see 'git status'")
         for path, text in texts.items():
             records.atomic_write(self.casebook.root / path, text)
@@ -721,25 +707,17 @@ class Sync:
         if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text:
             return False  # someone pushed in between: fetch and merge again
         raise RepositoryStateError(
-            f"git could not push to {report.remote} ({summarise_git_error(err)})",
+            f"git could not push to {report.remote} ({gitstore.summarise_error(err)})",
             hint="your changes are committed here and were not shared; check the remote "
                  "with 'git remote -v' and run 'lpcli sync' again")
 
 
 # -- resolving one case during an unfinished sync (lpcli edit) ---------------------------------
 
-def resolution_errors(casebook: Casebook, case_id: str, text: str) -> list:
-    """Why an edited conflicted case cannot be accepted yet: marker lines left (the strict
-    loader reports them), or the case is not valid."""
-    return [d for d in records.validate_text(casebook, case_id, text) if d.severity == ERROR]
-
-
 def resolve_case(casebook: Casebook, case_id: str, text: str, *, expected_old: str) -> list:
     """Accept a resolved case during an unfinished sync: write it and mark it resolved in
     git's index (no commit: ``lpcli sync`` makes the merge commit). Returns the paths still
     waiting."""
-    from lpcli.errors import InvalidRecord
-
     rel = f"{CASES_DIR}/{case_id}.yaml"
     session = records.Session(casebook)
     repo = session.repo
@@ -753,10 +731,8 @@ def resolve_case(casebook: Casebook, case_id: str, text: str, *, expected_old: s
         if path.read_text(encoding="utf-8") != expected_old:
             raise RepositoryStateError(f"{rel} changed while you were editing it",
                                        hint=f"run 'lpcli edit {case_id}' again")
-        errors = resolution_errors(casebook, case_id, text)
-        if errors:
-            raise InvalidRecord(f"{rel} is not resolved yet, so it was not saved",
-                                diagnostics=errors)
+        # Marker lines left are errors too: the strict loader reports them.
+        records.refuse_if_invalid(casebook, case_id, text)
         records.atomic_write(path, text)
         _Git(repo).run("add", "--", rel, what="mark the case resolved")
         pending.paths = [p for p in pending.paths if p != rel]
@@ -808,15 +784,17 @@ def clone(url: str, directory: Path | None) -> Path:
     try:
         if proc.returncode != 0:
             raise EnvironmentProblem(
-                f"could not clone {safe_url(url)} ({summarise_git_error(proc.stderr)})",
+                f"could not clone {gitstore.safe_url(url)} "
+                f"({gitstore.summarise_error(proc.stderr)})",
                 hint="check the address (a path to a bare repository, or a git server URL) "
                      "and that you can reach it")
         _check_out_only_branch(directory)
         if not (directory / SETTINGS_FILE).is_file():
             raise EnvironmentProblem(
-                f"{safe_url(url)} is not an lpcli casebook (it has no {SETTINGS_FILE})",
+                f"{gitstore.safe_url(url)} is not an lpcli casebook (it has no "
+                f"{SETTINGS_FILE})",
                 hint="to share an existing casebook through an empty remote, run in that "
-                     f"casebook: git remote add origin {safe_url(url)} && lpcli sync")
+                     f"casebook: git remote add origin {gitstore.safe_url(url)} && lpcli sync")
     except BaseException:
         if created:
             shutil.rmtree(directory, ignore_errors=True)
@@ -866,7 +844,7 @@ def render_text(r: Report) -> str:
         out.append(f"From {where}: {verb} changes to {_cases(len(r.received))} "
                    f"({_ids(r.received)}).")
     if r.action == "merged":
-        out.append(("Would merge" if r.dry_run else "Merged") + f" them with your changes "
+        out.append(("Would merge" if r.dry_run else "Merged") + " them with your changes "
                    "here; every changed file is valid.")
     if r.pushed:
         out.append(f"To {where}: pushed changes to {_cases(len(r.sent))}"

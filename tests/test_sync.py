@@ -305,7 +305,7 @@ def test_invalid_cases_received_are_reported(shared):
     result = b.run("sync")
     assert result.exit_code == 1
     assert re.search(rf"cases/{MODEL_CASE}.yaml:\d+:\d+: error: ", result.output)
-    assert "not valid" in result.output and f"lpcli edit" in result.output
+    assert "not valid" in result.output and "lpcli edit" in result.output
     assert b.head() == a.head()
 
 
