@@ -163,7 +163,10 @@ def find(cases, settings: dict, as_of: dt.date) -> Report:
 
 
 def render_text(report: Report, exact: bool = False) -> str:
-    """A table of the cases past retention and a count; birthday dates only when exact."""
+    """A table of the cases past retention and a count; birthday dates only when exact.
+    With none past, the count alone (a header over no rows says nothing)."""
+    if not report.expired:
+        return summary(report)
     rows = [("CASE", "CLOSED", "REASON", "RETENTION ENDED", "DAYS PAST")]
     for e in report.expired:
         if e.from_birthday and not exact:
