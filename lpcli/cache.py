@@ -22,7 +22,7 @@ from pathlib import Path
 from lpcli import __version__, gitstore
 from lpcli.diagnostics import Diagnostic
 
-FORMAT = 3  # 3: slim copies keep the closure and the child's dates (for retention)
+FORMAT = 4  # 4: a slim copy only for a case that passed the schema (the gate)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -92,7 +92,7 @@ class Cache:
     def __init__(self, casebook):
         self.casebook = casebook
         gd = git_dir(casebook.root)
-        tag = hashlib.blake2b(str(casebook.root).encode(), digest_size=6).hexdigest()
+        tag = hashlib.blake2b(os.fsencode(casebook.root), digest_size=6).hexdigest()
         # No cache in another user's casebook (root running 'lpcli validate', say): the file
         # and folder made here would be this user's, private, and in the owner's way.
         if gd is not None and gitstore.foreign_owner(gd) is not None:

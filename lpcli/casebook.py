@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lpcli import yamlio
 from lpcli.caseid import check_case_id, is_case_id
-from lpcli.errors import CasebookNotFound, CaseNotFound, EnvironmentProblem
+from lpcli.errors import CasebookNotFound, CaseNotFound, EnvironmentProblem, FileHasErrors
 
 SETTINGS_FILE = "lpcli.yaml"
 PRACTITIONERS_FILE = "practitioners.yaml"
@@ -209,11 +209,10 @@ class Casebook:
     # -- settings and directory -----------------------------------------------------------
     @property
     def settings(self) -> dict:
-        """Settings with defaults filled in. A broken lpcli.yaml is reported by validate;
-        here the parts that could be read are used."""
+        """Settings with defaults filled in; refuses (exit 2) an lpcli.yaml that fails its
+        schema, whose bounds are what every command relies on."""
         if self._settings is None:
-            loaded = load_file(self.settings_path)
-            data = loaded.data if isinstance(loaded.data, dict) else {}
+            data = self._admitted(self.settings_path, "settings")
             merged = dict(DEFAULT_SETTINGS)
             merged.update({k: v for k, v in data.items() if v is not None})
             self._settings = merged
@@ -221,11 +220,27 @@ class Casebook:
 
     @property
     def directory(self) -> Directory:
+        """The practitioner directory; refuses (exit 2) a practitioners.yaml that fails its
+        schema."""
         if self._directory is None:
-            loaded = load_file(self.practitioners_path)
-            items = loaded.data.get("practitioners") if isinstance(loaded.data, dict) else None
-            self._directory = Directory(items if isinstance(items, list) else ())
+            data = self._admitted(self.practitioners_path, "practitioners")
+            self._directory = Directory(data.get("practitioners") or ())
         return self._directory
+
+    def _admitted(self, path: Path, kind: str) -> dict:
+        """A settings-like file's data through the gate. Its errors stop every command but
+        'validate' (which explains them): they are the casebook's set-up, not one case."""
+        from lpcli.validate import admit
+
+        rel = self.relative(path)
+        try:
+            return admit(rel, kind, load_file(path))
+        except FileHasErrors as exc:
+            raise EnvironmentProblem(
+                f"{exc.where}: {rel} is not valid ({exc.what}); lpcli cannot use this "
+                "casebook until it is fixed, so nothing was changed",
+                hint=f"run 'lpcli validate {rel}' to see them, then fix {rel} in an editor "
+                     "and commit it") from None
 
     # -- cases --------------------------------------------------------------------------
     def load_case(self, case_id: str) -> yamlio.Loaded:
@@ -236,12 +251,13 @@ class Casebook:
         return load_file(path)
 
     def cases(self, progress=None, unreadable=None):
-        """Yield ``(case_id, slim_case)`` for every case file that can be read.
+        """Yield ``(case_id, slim_case)`` for every case file that passed the gate.
 
         The slim case holds what reports read (``cache.slim``); use ``read_case`` for the
-        whole record. ``unreadable(case_id)`` is called for each file that cannot be read
-        (``validate`` says why); ``progress(n)`` as files are done. Every report reads cases
-        through here, so they all share the cache.
+        whole record. ``unreadable(case_id)`` is called for each file left out because it
+        cannot be read or has YAML or schema errors (``validate`` says why); ``progress(n)``
+        as files are done. Every report reads cases through here, so they all share the
+        cache.
         """
         from lpcli.scan import scan
 
@@ -254,14 +270,8 @@ class Casebook:
             yield result.case_id, result.slim
 
     def read_case(self, case_id: str) -> dict:
-        """A case's data for reading commands; refuses a file that cannot be read as YAML."""
-        loaded = self.load_case(case_id)
-        if loaded.fatal or not isinstance(loaded.data, dict):
-            # Where and why, as validate says it (problem messages never quote the file).
-            first = loaded.problems[0] if loaded.problems else None
-            line, column = (first.line, first.column) if first else loaded.locate(())
-            why = first.message if first else "it is not a mapping of keys and values"
-            raise EnvironmentProblem(
-                f"{CASES_DIR}/{case_id}.yaml:{line}:{column}: cannot be read: {why}",
-                hint=f"run 'lpcli validate {CASES_DIR}/{case_id}.yaml' to see every problem")
-        return loaded.data
+        """A case's data, through the gate: a file with YAML or schema errors is refused
+        (``FileHasErrors``, exit 1), naming its first problem and how to see the rest."""
+        from lpcli.validate import admit
+
+        return admit(f"{CASES_DIR}/{case_id}.yaml", "case", self.load_case(case_id))

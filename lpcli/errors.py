@@ -61,3 +61,28 @@ class RuleViolation(LpcliError):
     def __init__(self, message: str, reasons=(), hint: str | None = None):
         super().__init__(message, hint)
         self.reasons = list(reasons)
+
+
+class FileHasErrors(LpcliError):
+    """A casebook file failed the gate (YAML or schema), so lpcli will not use its data.
+
+    Exit 1, as any finding: the file is explained by 'lpcli validate'. The message names the
+    file, the first problem's place and its message (messages never quote values)."""
+
+    exit_code = 1
+
+    def __init__(self, rel: str, errors=(), hint: str | None = None):
+        self.rel = rel
+        self.errors = list(errors)
+        first = self.errors[0] if self.errors else None
+        self.where = where = f"{rel}:{first.line}:{first.column}" if first else rel
+        count = len(self.errors)
+        self.what = what = (f"{count} error{'s' if count != 1 else ''}, the first: "
+                            f"{first.message}" if first else "errors")
+        if hint is None:
+            hint = f"run 'lpcli validate {rel}' to see every problem"
+            stem = rel.rsplit("/", 1)[-1]
+            if rel.startswith("cases/") and stem.endswith(".yaml"):
+                hint += f", then fix them with 'lpcli edit {stem[:-5]}'"
+        super().__init__(f"{where}: the file has {what}; lpcli will not use it until it is "
+                         "fixed, so nothing was changed", hint)

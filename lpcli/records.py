@@ -62,7 +62,16 @@ def casebook_lock(repo, timeout: float | None = None):
     if timeout is None:
         timeout = float(os.environ.get("LPCLI_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
     path = Path(repo.git_dir) / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise EnvironmentProblem(
+            "you can read this casebook but not change it (its git folder is not writable "
+            "for you, or the disk is read-only), so nothing was changed",
+            hint="ask the casebook's owner for write access, or make your own copy with "
+                 "'lpcli init --clone'") from None
     try:
         try:
             import fcntl
@@ -417,16 +426,13 @@ def update_case(casebook: Casebook, case_id: str, change, *, author: str | None 
         text, problem = read_text_safely(path)
         if problem is not None:
             raise InvalidRecord(f"{CASES_DIR}/{case_id}.yaml cannot be read: {problem.message}")
-        before = yamlio.load(text)
-        if before.problems or not isinstance(before.data, dict):
-            raise InvalidRecord(
-                f"{CASES_DIR}/{case_id}.yaml is not valid YAML for lpcli, so it was not changed",
-                diagnostics=[d for d in validate_text(casebook, case_id, text, before)
-                             if d.severity == ERROR],
-                hint=f"fix it with 'lpcli edit {case_id}' first")
         from lpcli import dates
+        from lpcli.validate import admit
 
-        ctx = ChangeContext(casebook, session, before.data, dates.today(casebook.settings))
+        # The change functions trust the schema's shapes: a file that fails it is refused
+        # here, before any of them sees it (FileHasErrors, exit 1).
+        data = admit(f"{CASES_DIR}/{case_id}.yaml", "case", yamlio.load(text))
+        ctx = ChangeContext(casebook, session, data, dates.today(casebook.settings))
         rt = yamlio.RoundTrip(text)
         what = change(rt.doc, ctx)
         new_text = rt.dump()

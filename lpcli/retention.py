@@ -112,23 +112,19 @@ class Report:
     as_of: dt.date
     expired: list = field(default_factory=list)
     closed: int = 0   # closed cases looked at
-    skipped: list = field(default_factory=list)  # (case ID, why): cannot be worked out
 
 
-def end_of_retention(case: dict, closed: dt.date,
-                     found: Rules) -> tuple[dt.date, str, str] | str:
-    """(last day of retention, basis, rule text) for a case closed on ``closed``, or why it
-    cannot be worked out (naming fields, never their values)."""
+def end_of_retention(case: dict, closed: dt.date, found: Rules) -> tuple[dt.date, str, str]:
+    """(last day of retention, basis, rule text) for a case closed on ``closed``. The case
+    passed the schema (the gate), so it has a date of birth or an expected date."""
     ends = []
     if found.years_after_closure:
         years = found.years_after_closure
         ends.append((anniversary(closed, years), AFTER_CLOSURE,
                      f"{years} year{'s' if years != 1 else ''} after closure"))
     if found.until_age:
-        child = case.get("child") if isinstance(case.get("child"), dict) else {}
+        child = case["child"]
         born = as_date(child.get("date_of_birth")) or as_date(child.get("expected_date"))
-        if born is None:
-            return "it has no date of birth (child.date_of_birth) for the until_age rule"
         ends.append((anniversary(born, found.until_age), UNTIL_AGE,
                      f"{ordinal(found.until_age)} birthday"))
     # The later end wins; on a tie, the closure rule, so that no birthday is withheld or
@@ -147,14 +143,9 @@ def find(cases, settings: dict, as_of: dt.date) -> Report:
         if data.get("status") != "closed":
             continue  # open, or reopened: kept
         report.closed += 1
-        closure = data.get("closure") if isinstance(data.get("closure"), dict) else {}
-        closed = as_date(closure.get("date"))
-        end = end_of_retention(data, closed, found) if closed else \
-            "it is closed but has no closure date (closure.date)"
-        if isinstance(end, str):
-            report.skipped.append((case_id, end))
-            continue
-        ended, basis, text = end
+        closure = data["closure"]  # the schema requires it, with a date, of a closed case
+        closed = as_date(closure["date"])
+        ended, basis, text = end_of_retention(data, closed, found)
         if as_of > ended:
             report.expired.append(Expired(case_id, closed, closure.get("reason"), ended, basis,
                                           (as_of - ended).days, text))

@@ -76,6 +76,17 @@ def load_review_file(path) -> dict:
     if unknown:
         raise EnvironmentProblem(f"{path}: unknown review field(s): {', '.join(unknown)}",
                                  hint="fields: " + ", ".join(REVIEW_KEYS))
+    # Checked against the review record's schema before anything uses it (every part may be
+    # left out here: the command fills in the date and the next review).
+    from lpcli import schema
+    from lpcli.diagnostics import format_path
+
+    for where, _, message in schema.part_messages("case", ("properties", "reviews", "items"),
+                                                  loaded.data):
+        if where:  # a missing required key is for the command to fill in
+            line, column = loaded.locate(where)
+            raise EnvironmentProblem(f"{path}:{line}:{column}: {format_path(where)}: {message}",
+                                     hint="see 'lpcli review --help' for the review fields")
     return loaded.data
 
 

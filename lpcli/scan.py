@@ -22,7 +22,7 @@ class FileResult:
     name: str               # relative to the casebook, 'cases/LP-....yaml'
     case_id: str | None     # None when the file name is not a valid case ID
     diagnostics: list | None
-    slim: dict | None       # None when the file cannot be read as a case
+    slim: dict | None       # None when the file failed the gate (YAML or schema errors)
     # st_mode from the read's own fstat, never cached: a chmod changes no content, so the
     # permission check (validate's file-permissions) is made on every run from this.
     mode: int | None = None
@@ -30,7 +30,7 @@ class FileResult:
 
 def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
     """Slim case and diagnostics (as JSON lists) for one case file's bytes."""
-    from lpcli.validate import check_loaded
+    from lpcli.validate import check
 
     stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
     case_id = stem if is_case_id(stem) else None
@@ -44,9 +44,10 @@ def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
         loaded = yamlio.Loaded(problems=[problem], fatal=True)
     else:
         loaded = yamlio.load(text)
-    diags += check_loaded(name, "case", loaded, directory, case_id)
-    slim = cachemod.slim(loaded.data) \
-        if not loaded.fatal and isinstance(loaded.data, dict) else None
+    checked = check(name, "case", loaded, directory, case_id)
+    diags += checked.diagnostics
+    # Only a case that passed the gate has a slim copy: reports never see the others.
+    slim = cachemod.slim(checked.data) if checked.data is not None else None
     return slim, cachemod.diags_to_json(diags)
 
 

@@ -94,6 +94,29 @@ def fast_validator(kind: str):
     return jsonschema_rs.Draft7Validator(load_schema(kind), validate_formats=True)
 
 
+@lru_cache(maxsize=None)
+def _part_validator(kind: str, part: tuple):
+    """A validator for one part of a kind's schema (``part``: the keys leading to it), with
+    the kind's definitions, so '#/definitions/...' references still resolve."""
+    import jsonschema
+
+    whole = load_schema(kind)
+    sub = whole
+    for key in part:
+        sub = sub[key]
+    schema = {"definitions": whole.get("definitions", {}), **sub}
+    cls = jsonschema.Draft7Validator
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def part_messages(kind: str, part: tuple, data):
+    """``messages`` for data meant to become one part of a file (a review from
+    --from-file, say), checked before any command uses it."""
+    for raw in _part_validator(kind, part).iter_errors(data):
+        for error in _explaining(raw):
+            yield from _describe(error)
+
+
 def messages(kind: str, data):
     """Yield ``(path_tuple, rule, message)`` for every schema problem in ``data``."""
     fast = fast_validator(kind)

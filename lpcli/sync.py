@@ -271,7 +271,7 @@ def check_tree(repo, tree_sha: str, paths) -> list:
     from lpcli.cache import diags_from_json
     from lpcli.diagnostics import Diagnostic
     from lpcli.scan import analyse
-    from lpcli.validate import check_loaded
+    from lpcli.validate import check, check_loaded
 
     # path → (mode, object id) for every file in the tree
     entries = {}
@@ -294,9 +294,10 @@ def check_tree(repo, tree_sha: str, paths) -> list:
 
     directory = None
     practitioners = load(PRACTITIONERS_FILE) if PRACTITIONERS_FILE in entries else None
-    if practitioners is not None and not practitioners.fatal \
-            and isinstance(practitioners.data, dict):
-        directory = Directory(practitioners.data.get("practitioners") or [])
+    if practitioners is not None:
+        admitted = check(PRACTITIONERS_FILE, "practitioners", practitioners).data
+        if admitted is not None:
+            directory = Directory(admitted.get("practitioners") or [])
     paths = set(paths)
     if paths & {PRACTITIONERS_FILE, SETTINGS_FILE}:
         paths |= {p for p in entries if _case_file(p)}

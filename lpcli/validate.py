@@ -16,7 +16,7 @@ from lpcli.cache import git_dir
 from lpcli.casebook import (CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE, Casebook, Directory,
                             load_file)
 from lpcli.diagnostics import ERROR, Diagnostic, format_path, sort_key
-from lpcli.errors import EnvironmentProblem
+from lpcli.errors import EnvironmentProblem, FileHasErrors
 
 
 @dataclass
@@ -35,9 +35,22 @@ def _suppressed(path: tuple, yaml_paths: list) -> bool:
     return any(path[:len(p)] == p for p in yaml_paths)
 
 
-def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None,
-                 case_id: str | None = None) -> list[Diagnostic]:
-    """All diagnostics for one file already read by the strict loader."""
+@dataclass
+class Checked:
+    """One file after the gate: every diagnostic, and the data only if it may be used.
+
+    This is the one gate between files and the domain. ``data`` is set only when the file
+    was read without a YAML problem and passed its schema; rules, reports, documents and
+    write commands only ever see such data, so a broken file can be explained (here, with
+    line and column) but never crash the code that trusts the schema's shapes."""
+
+    diagnostics: list
+    data: dict | None
+
+
+def check(rel: str, kind: str, loaded, directory: Directory | None = None,
+          case_id: str | None = None) -> Checked:
+    """All diagnostics for one file already read by the strict loader, and its admitted data."""
     out: list[Diagnostic] = []
 
     def add(path, severity, rule, message, pos=None):
@@ -51,24 +64,45 @@ def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None
             # A dropped merge key changes its whole mapping; other problems just their value.
             yaml_paths.append(tuple(p.path[:-1] if p.rule == "yaml-merge-key" else p.path))
     if loaded.fatal:
-        return out
+        return Checked(out, None)
+    schema_failed = False
     for path, rule, message in schema.messages(kind, loaded.data):
+        schema_failed = True
         if not _suppressed(path, yaml_paths):
             add(path, ERROR, rule, message)
     out = list(dict.fromkeys(out))  # the same finding via two schema branches: once
-    if kind == "case" and isinstance(loaded.data, dict):
-        if case_id is not None and loaded.data.get("id") not in (None, case_id) \
-                and not _suppressed(("id",), yaml_paths):
+    if loaded.problems or schema_failed or not isinstance(loaded.data, dict):
+        # Past the gate only what has the schema's shape: the rules below (and every
+        # command) may then index, iterate and compare without guarding each value.
+        return Checked(out, None)
+    data = loaded.data
+    if kind == "case":
+        if case_id is not None and data.get("id") != case_id:
             add(("id",), ERROR, "id-mismatch",
                 f"the case ID inside the file differs from the file name ({case_id}.yaml); "
                 "they must be the same")
-        for f in rules.check_case(loaded.data, directory):
-            if not _suppressed(f.path, yaml_paths):
-                add(f.path, f.severity, f.rule, f.message)
-    elif kind == "practitioners":
-        for f in rules.check_practitioners(loaded.data):
+        for f in rules.check_case(data, directory):
             add(f.path, f.severity, f.rule, f.message)
-    return out
+    elif kind == "practitioners":
+        for f in rules.check_practitioners(data):
+            add(f.path, f.severity, f.rule, f.message)
+    return Checked(out, data)
+
+
+def check_loaded(rel: str, kind: str, loaded, directory: Directory | None = None,
+                 case_id: str | None = None) -> list[Diagnostic]:
+    """All diagnostics for one file already read by the strict loader."""
+    return check(rel, kind, loaded, directory, case_id).diagnostics
+
+
+def admit(rel: str, kind: str, loaded) -> dict:
+    """The file's data if it passes the gate, else ``FileHasErrors`` naming the first
+    problem and the command that shows them all."""
+    checked = check(rel, kind, loaded)
+    if checked.data is not None:
+        return checked.data
+    errors = [d for d in checked.diagnostics if d.severity == ERROR]
+    raise FileHasErrors(rel, errors)
 
 
 def _mode(path) -> int | None:
@@ -141,9 +175,10 @@ class Checker:
         targets = self._targets()
         # The directory is needed for cross-file rules even when only cases are checked.
         practitioners = load_file(cb.practitioners_path)
+        checked_practitioners = check(PRACTITIONERS_FILE, "practitioners", practitioners)
         directory = None
-        if not practitioners.fatal and isinstance(practitioners.data, dict):
-            directory = Directory(practitioners.data.get("practitioners") or [])
+        if checked_practitioners.data is not None:
+            directory = Directory(checked_practitioners.data.get("practitioners") or [])
         others, cases = targets
         for path in others:
             kind = self._kind(path)
@@ -156,8 +191,10 @@ class Checker:
                     f"lpcli checks {SETTINGS_FILE}, {PRACTITIONERS_FILE} and "
                     f"{CASES_DIR}/<CASE-ID>.yaml only"))
                 continue
-            loaded = practitioners if kind == "practitioners" else load_file(path)
-            result.diagnostics += check_loaded(rel, kind, loaded, directory)
+            if kind == "practitioners":
+                result.diagnostics += checked_practitioners.diagnostics
+            else:
+                result.diagnostics += check_loaded(rel, kind, load_file(path), directory)
             _add(result.diagnostics, permissions.check_file(rel, _mode(path)))
         if not self.paths:
             gd = git_dir(cb.root)
@@ -172,7 +209,7 @@ class Checker:
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(
                 PRACTITIONERS_FILE, 1, 1, ".", ERROR, "practitioners-unreadable",
-                "practitioners.yaml cannot be read, so practitioner IDs were not checked; "
-                f"run 'lpcli validate {PRACTITIONERS_FILE}'"))
+                "practitioners.yaml has errors, so practitioner IDs in cases were not "
+                f"checked; run 'lpcli validate {PRACTITIONERS_FILE}'"))
         result.diagnostics.sort(key=sort_key)
         return result
