@@ -85,9 +85,62 @@ class LpcliGroup(click.Group):
         except OSError as exc:
             if os.environ.get("LPCLI_DEBUG"):
                 raise
-            click.echo(f"lpcli: error: {exc.strerror or exc} "
-                       f"({Path(exc.filename).name if exc.filename else 'file system'})", err=True)
+            click.echo(f"lpcli: error: {exc.strerror or type(exc).__name__} "
+                       f"({_file_named(exc.filename)})", err=True)
+            if isinstance(exc, PermissionError):
+                click.echo("hint: check that you may write in that folder (ls -ld); nothing "
+                           "was changed", err=True)
             ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own way out (an exit code, a usage error): click reports it
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, see below
+            if os.environ.get("LPCLI_DEBUG"):
+                raise
+            report_internal_error(exc)
+            ctx.exit(INTERNAL_ERROR)
+
+
+def _file_named(filename) -> str:
+    """The file an OSError is about, by name only (a temporary file by the name of the file
+    it was to become)."""
+    if not filename:
+        return "file system"
+    name = Path(os.fsdecode(filename)).name
+    from lpcli.records import TMP_MARK
+
+    if name.startswith(".") and TMP_MARK in name:
+        name = name[1:name.index(TMP_MARK)]
+    return name
+
+
+# A bug in lpcli itself (an exception nothing expected). Not 1 or 2: a script must be able
+# to tell "lpcli found something" and "you used it wrongly" from "lpcli is broken".
+INTERNAL_ERROR = 3
+
+
+def report_internal_error(exc: BaseException) -> None:
+    """One line on stderr for an unexpected exception: what failed and where in lpcli, never
+    the exception's text (it can quote a value from a case file), whether anything was
+    committed, and how to report it."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = Path(__file__).resolve().parent
+    where = "lpcli"
+    for frame in reversed(frames):  # the innermost frame in lpcli's own code
+        try:
+            rel = Path(frame.filename).resolve().relative_to(package)
+        except ValueError:
+            continue
+        where = f"lpcli/{rel.as_posix()}:{frame.lineno} ({frame.name})"
+        break
+    from lpcli.gitstore import commits_made
+
+    changed = (f"the change was committed first (commit {commits_made[-1][:8]})"
+               if commits_made else "nothing was changed")
+    click.echo(f"lpcli: internal error: {type(exc).__name__} in {where}; {changed}. This is "
+               "a bug in lpcli: please report it with the command you ran and this line (not "
+               "the case file). LPCLI_DEBUG=1 shows the details.", err=True)
 
 
 def examples(*lines: str):
@@ -170,14 +223,34 @@ def cli(ctx, casebook_path, author, color):
     (the directory) and cases/<CASE-ID>.yaml (one file per child). Every change lpcli makes
     is validated and committed; case IDs, never names, appear in commits and reports.
     """
+    from lpcli.gitstore import commits_made
     from lpcli.records import set_private_umask
 
     set_private_umask()
+    _paths_print_as_bytes()
+    commits_made.clear()  # this command's commits (one process may run several, in tests)
     ctx.obj = State(casebook_path, author, color)
 
 
+def _paths_print_as_bytes() -> None:
+    """A folder name that is not UTF-8 ('case\xffbook') reaches Python as text holding
+    surrogates, which a UTF-8 terminal's strict encoder refuses. Written back as the bytes
+    they stand for, the name prints as 'ls' shows it, and no message fails for it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="surrogateescape")
+
+
 def main():
-    cli(prog_name="lpcli")
+    try:
+        cli(prog_name="lpcli")
+    except Exception as exc:  # noqa: BLE001 - outside a command (completion, start-up)
+        if os.environ.get("LPCLI_DEBUG"):
+            raise
+        report_internal_error(exc)
+        sys.exit(INTERNAL_ERROR)
 
 
 # -- validate -------------------------------------------------------------------------------
@@ -453,9 +526,13 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
 
 # -- list, show, history ------------------------------------------------------------------------
 
-def _warn_unreadable(case_id):
-    click.echo(f"lpcli: warning: cases/{case_id}.yaml cannot be read; "
-               f"run 'lpcli validate' (skipped)", err=True)
+def _warn_left_out(count: int) -> None:
+    """One line for every case a report left out (never their names: the line may be
+    mailed); 'lpcli validate' explains each."""
+    if count:
+        files = "1 case file has" if count == 1 else f"{count} case files have"
+        click.echo(f"lpcli: warning: {files} errors and {'was' if count == 1 else 'were'} "
+                   "left out: run 'lpcli validate'", err=True)
 
 
 @contextlib.contextmanager
@@ -473,9 +550,11 @@ PROGRESS_THRESHOLD = 200
 
 
 def _iter_cases(cb):
-    """(case_id, data) for every readable case; unreadable ones are named on stderr."""
+    """(case_id, data) for every case that passed the gate; the rest are counted on stderr."""
+    left_out = []
     with _progress(cb) as tick:
-        yield from cb.cases(progress=tick, unreadable=_warn_unreadable)
+        yield from cb.cases(progress=tick, unreadable=left_out.append)
+    _warn_left_out(len(left_out))
 
 
 def _list_rows(cb, status, lead, names):
@@ -556,14 +635,18 @@ def show(state, case_id, fmt):
     from lpcli.errors import EnvironmentProblem
 
     cb = state.casebook
-    data = cb.read_case(case_id)
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        text, problem = read_text_safely(cb.case_path(case_id))
-        if problem:
-            raise EnvironmentProblem(f"cases/{case_id}.yaml cannot be read: {problem.message}")
-        click.echo(text, nl=False)
+        click.echo(json.dumps(cb.read_case(case_id), indent=2, ensure_ascii=False))
+        return
+    # The file as it is, errors and all: the place to look when validate points at one.
+    text, problem = read_text_safely(cb.case_path(case_id))
+    if problem is not None and problem.rule == "missing":
+        cb.load_case(case_id)  # says so (exit 2), as every command does
+    if problem is not None:
+        raise EnvironmentProblem(f"cases/{case_id}.yaml:{problem.line}:{problem.column}: "
+                                 f"cannot be read: {problem.message}",
+                                 hint=f"run 'lpcli validate cases/{case_id}.yaml'")
+    click.echo(text, nl=False)
 
 
 @examples("lpcli history LP-4F7QK-9M2XA", "lpcli history LP-4F7QK-9M2XA --format json")
@@ -1320,9 +1403,6 @@ def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
     day = _as_of(as_of, cb)
     rt.rules(cb.settings)  # no rule: say so before reading any case
     report = rt.find(_iter_cases(cb), cb.settings, day)
-    for case_id, why in report.skipped:
-        click.echo(f"lpcli: warning: cases/{case_id}.yaml: {why}; run 'lpcli validate' "
-                   "(skipped)", err=True)
     rows = [e.as_dict(exact_dates) for e in report.expired]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -31,14 +31,24 @@ def today(settings: dict | None = None) -> dt.date:
     return dt.date.today()
 
 
+# Every date lpcli reads, from a file (the schema's pattern) or an option, lies in these
+# years, so that date arithmetic (a review interval, a retention age, --within days) can
+# never run past the calendar's end.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def parse(text: str, what: str = "date") -> dt.date:
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise BadDate(f"{what} must be a real date written YYYY-MM-DD",
                       hint="for example 2026-03-03")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadDate(f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}",
+                      hint="for example 2026-03-03")
+    return day
 
 
 def add_weeks(d: dt.date, weeks: int) -> dt.date:

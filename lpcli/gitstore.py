@@ -226,14 +226,53 @@ def author_name(repo, author: str | None) -> str:
         return ""
 
 
+# Commits this process made, newest last: an unexpected error after one can say the change
+# was saved (cli.report_internal_error) rather than "nothing was changed".
+commits_made: list[str] = []
+
+
 def commit(repo, paths, message: str, env: dict) -> str:
-    """Commit exactly ``paths`` (other staged or modified files are left alone)."""
+    """Commit exactly ``paths`` (other staged or modified files are left alone), byte for
+    byte as they are on disk: lpcli validated those bytes, so a commit holding anything else
+    (a clean filter, an 'eol' or 'ident' attribute rewriting them) is undone and refused."""
     rels = [_rel(repo, p) for p in paths]
+    before = repo.head.commit.hexsha if has_head(repo) else None
     _run(repo, "commit the change", "add", "--", *rels)
     # --only with pathspecs: the commit holds these files and nothing else staged.
     _run(repo, "commit the change", "commit", "--only", "-q", "-m", message, "--", *rels,
          env=env)
-    return repo.head.commit.hexsha
+    sha = repo.head.commit.hexsha
+    commits_made.append(sha)
+    for path, rel in zip(paths, rels):
+        if committed_bytes(repo, path) != _disk_bytes(path):
+            _undo_commit(repo, sha, before)
+            raise RepositoryStateError(
+                f"git stored {rel} differently from the bytes lpcli checked (a clean filter "
+                "or another .gitattributes setting rewrites files as they are committed), so "
+                "the commit was undone and nothing was changed",
+                hint=f"see what applies with 'git check-attr -a -- {rel}'; remove that filter "
+                     "or attribute for the casebook's files, then try again")
+    return sha
+
+
+def _disk_bytes(path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _undo_commit(repo, sha: str, before: str | None) -> None:
+    """Take back the commit just made (only if it is still HEAD: the casebook lock is held,
+    so it is), leaving the index for the caller to put back."""
+    if repo.head.commit.hexsha != sha:
+        return
+    if before is None:
+        _run(repo, "undo the commit", "update_ref", "-d", "HEAD")
+    else:
+        _run(repo, "undo the commit", "reset", "-q", "--soft", before)
+    commits_made.remove(sha)
 
 
 # How git's stderr says that a write failed for lack of space (or a file size limit).

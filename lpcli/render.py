@@ -239,13 +239,100 @@ def _common(casebook: Casebook, data: dict, today: dt.date) -> dict:
 
 def _logo(casebook: Casebook) -> str | None:
     """The casebook's logo (templates/logo.png, .jpg or .svg) as a data URI, so the HTML
-    stays one self-contained file."""
+    stays one self-contained file. Read as case files are (``_read_casebook_file``)."""
+    folder = casebook_templates(casebook)
+    if folder is None:
+        return None
     for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"),
                        ("logo.svg", "image/svg+xml")):
-        path = casebook.root / "templates" / name
-        if path.is_file() and not path.is_symlink() and path.stat().st_size < 512 * 1024:
-            return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
+        raw = _read_casebook_file(folder, name)
+        if raw is not None:
+            return f"data:{mime};base64," + base64.b64encode(raw).decode()
     return None
+
+
+# -- the casebook's own templates: read like case files ----------------------------------------
+#
+# A casebook is shared through git, and git stores symbolic links: anyone who can push could
+# commit templates/plan.md.j2 as a link to ~/.ssh/id_rsa, and a colleague's 'render' would
+# print it. So the casebook's templates/ folder and everything read from it must be real
+# folders and regular files inside the casebook, within the size limit of a case file.
+
+TEMPLATES_DIR = "templates"
+
+
+def casebook_templates(casebook: Casebook | None) -> Path | None:
+    """The casebook's templates/ folder, or None; a symbolic link there is refused."""
+    if casebook is None:
+        return None
+    folder = casebook.root / TEMPLATES_DIR
+    if folder.is_symlink():
+        raise RenderError(f"{TEMPLATES_DIR}/ is a symbolic link; lpcli reads templates only "
+                          "from a real folder inside the casebook",
+                          hint=f"replace the link with a folder, or remove {TEMPLATES_DIR}/ "
+                               "to use lpcli's own templates")
+    return folder if folder.is_dir() else None
+
+
+def _read_casebook_file(folder: Path, name: str) -> bytes | None:
+    """A file's bytes from the casebook's templates/ (None when there is no such file).
+
+    ``name`` may name sub-folders ('parts/footer.html.j2'), but no '..', no absolute path,
+    and no symbolic link anywhere on the way (each step is checked with lstat; the file is
+    opened with O_NOFOLLOW by ``read_raw``)."""
+    import os
+    import stat
+
+    from lpcli.casebook import read_raw
+
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith("/") or any(p in ("", ".", "..") or "\0" in p for p in parts):
+        raise RenderError(f"template name '{_printable(name)}' is not a file inside "
+                          f"{TEMPLATES_DIR}/ (no '..', no absolute paths)",
+                          hint=f"name templates by their path inside {TEMPLATES_DIR}/")
+    here = folder
+    for part in parts[:-1]:
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
+        except OSError:
+            return None
+        if not stat.S_ISDIR(mode):
+            raise RenderError(f"{TEMPLATES_DIR}/{'/'.join(parts)}: a step on the way is a "
+                              "symbolic link or not a folder; lpcli reads templates only from "
+                              "real folders inside the casebook")
+    raw, problem = read_raw(here / parts[-1])
+    if problem is None:
+        return raw
+    if problem.rule == "missing":
+        return None
+    raise RenderError(f"{TEMPLATES_DIR}/{'/'.join(parts)} {problem.message}",
+                      hint=f"make it a regular file inside {TEMPLATES_DIR}/, or remove it to "
+                           "use lpcli's own")
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)[:80]
+
+
+def _casebook_loader(folder: Path):
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class CasebookTemplates(BaseLoader):
+        """The casebook's templates/, read by ``_read_casebook_file``."""
+
+        def get_source(self, environment, template):
+            raw = _read_casebook_file(folder, template)
+            if raw is None:
+                raise TemplateNotFound(template)  # lpcli's own template is used instead
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RenderError(f"{TEMPLATES_DIR}/{template} is not UTF-8 text",
+                                  hint="save it as UTF-8") from None
+            return text, str(folder / template), lambda: False
+
+    return CasebookTemplates()
 
 
 def plan_model(casebook: Casebook, case_id: str, today: dt.date) -> dict:
@@ -396,9 +483,10 @@ def _environment(casebook: Casebook | None, fmt: str):
     from markupsafe import Markup
 
     search = []
-    if casebook is not None and (casebook.root / "templates").is_dir():
-        search.append(FileSystemLoader(str(casebook.root / "templates")))
-    search.append(FileSystemLoader(str(templates_dir())))
+    folder = casebook_templates(casebook)
+    if folder is not None:
+        search.append(_casebook_loader(folder))
+    search.append(FileSystemLoader(str(templates_dir())))  # lpcli's own, trusted
 
     def finalize(value):
         # Every printed value passes here first: make format characters visible and, for
