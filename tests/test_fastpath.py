@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, FIXTURES, MODEL_CASE, Book
-from lpcli import cache as cachemod
-from lpcli import fastyaml, schema, yamlio
+from lpcli.casebook import cache as cachemod
+from lpcli.files import fastyaml
+from lpcli.check import schema
+from lpcli.files import yamlio
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from casegen import generate  # noqa: E402
@@ -131,8 +133,8 @@ def test_fast_validator_agrees_with_jsonschema(texts):
 
 
 def test_verdicts_are_the_same_on_both_paths(texts):
-    from lpcli.casebook import Directory
-    from lpcli.validate import check_loaded
+    from lpcli.casebook.book import Directory
+    from lpcli.casebook.checker import check_loaded
 
     pr = yamlio.load_strict((EXAMPLE / "practitioners.yaml").read_text())
     directory = Directory(pr.data["practitioners"])
@@ -147,7 +149,7 @@ def test_verdicts_are_the_same_on_both_paths(texts):
 
 def _full_cases(cb):
     """Every case that passes the gate (YAML and schema), read by the strict loader."""
-    from lpcli.validate import check
+    from lpcli.casebook.checker import check
 
     for cid in cb.case_ids():
         loaded = yamlio.load_strict(cb.case_path(cid).read_text(encoding="utf-8"))
@@ -165,9 +167,12 @@ def generated(tmp_path_factory):
 
 @pytest.mark.parametrize("which", ["example", "generated"])
 def test_reports_from_slim_copies_equal_reports_from_records(which, generated, book):
-    from lpcli import caseload, ical, overdue, retention
-    from lpcli.casebook import Casebook
-    from lpcli.listing import child_name, summarise
+    from lpcli.reports import caseload
+    from lpcli.reports import ical
+    from lpcli.reports import overdue
+    from lpcli.reports import retention
+    from lpcli.casebook.book import Casebook
+    from lpcli.reports.listing import child_name, summarise
 
     cb = Casebook(book.root if which == "example" else generated)
     full = dict(_full_cases(cb))
@@ -265,8 +270,8 @@ def test_cache_is_private_and_not_in_the_work_tree(book):
 
 
 def test_parallel_cold_run_equals_serial(generated, monkeypatch):
-    from lpcli.casebook import Casebook
-    from lpcli.validate import Checker
+    from lpcli.casebook.book import Casebook
+    from lpcli.casebook.checker import Checker
 
     def run_cold(parallel_min):
         shutil.rmtree(generated / ".git" / "lpcli", ignore_errors=True)

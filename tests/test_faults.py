@@ -109,8 +109,9 @@ def test_two_processes_changing_one_case_lose_nothing(book, tmp_path):
 
 HOLDER = """
 import sys, time
-from lpcli import gitstore, records
-with records.casebook_lock(gitstore.open_repo(sys.argv[1])):
+from lpcli import gitstore
+from lpcli.casebook import lock
+with lock.casebook_lock(gitstore.open_repo(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
 """

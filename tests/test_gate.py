@@ -135,7 +135,7 @@ def test_dates_outside_the_supported_years_are_refused_on_the_command_line(book)
 # -- the last line of defence ------------------------------------------------------------------
 
 def test_an_unexpected_exception_is_one_line_without_the_data(book, monkeypatch):
-    from lpcli import overdue
+    from lpcli.reports import overdue
 
     def boom(*args, **kwargs):
         raise TypeError("Amelia Hart 2018-02-14")  # as if an exception quoted a record
@@ -277,7 +277,7 @@ def test_a_clean_filter_that_rewrites_a_case_is_caught_and_undone(book, tmp_path
 
 
 def test_schemas_have_no_duplicate_keys():
-    from lpcli.resources import schemas_dir
+    from lpcli.core.resources import schemas_dir
 
     def no_duplicates(pairs):
         keys = [k for k, _ in pairs]

@@ -11,8 +11,9 @@ import textwrap
 import pytest
 
 from conftest import MODEL_CASE
-from lpcli.casebook import Casebook
-from lpcli import records
+from lpcli.casebook.book import Casebook
+from lpcli.casebook import records
+from lpcli.core.errors import InvalidRecord, RepositoryStateError
 
 NAME, DOB = "Zebedee Quarrington", "2019-07-23"
 
@@ -51,7 +52,7 @@ def test_new_show_list_and_one_clean_commit(book):
 
 
 def test_new_ids_are_opaque_and_allow_listed(book):
-    from lpcli.caseid import is_case_id
+    from lpcli.core.caseid import is_case_id
 
     ids = {new_case(book) for _ in range(3)}
     assert len(ids) == 3
@@ -143,7 +144,7 @@ def test_update_refuses_invalid_result(book):
         doc["plan"]["actions"][0]["owner"] = "nobody"
         return "broken"
 
-    with pytest.raises(records.InvalidRecord) as info:
+    with pytest.raises(InvalidRecord) as info:
         records.update_case(cb, MODEL_CASE, break_it)
     assert any(d.rule == "unknown-action-owner" for d in info.value.diagnostics)
     assert book.head() == before and book.case(MODEL_CASE).read_bytes() == text
@@ -153,7 +154,7 @@ def test_update_refuses_invalid_result(book):
 def _refused(book, expect):
     cb = Casebook(book.root)
     before = book.head()
-    with pytest.raises(records.RepositoryStateError) as info:
+    with pytest.raises(RepositoryStateError) as info:
         records.update_case(cb, MODEL_CASE, mark_done)
     assert expect in info.value.message
     assert book.head() == before

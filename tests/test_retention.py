@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from lpcli import retention
+from lpcli.reports import retention
 
 CLOSED = {"LP-NYJ7Z-JD187": ("2026-09-04", "consent_withdrawn", "2018-10-30"),
           "LP-9FB4E-QAS5G": ("2026-10-02", "stepped_down_to_universal", "2013-10-09"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from lpcli import schema
+from lpcli.check import schema
 
 
 @pytest.mark.parametrize("kind", schema.KINDS)

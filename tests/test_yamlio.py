@@ -8,8 +8,9 @@ import difflib
 import pytest
 
 from conftest import EXAMPLE
-from lpcli import yamlio
-from lpcli.yamlio import RoundTrip, load_strict
+from lpcli.files import roundtrip, yamlio
+from lpcli.files.roundtrip import RoundTrip
+from lpcli.files.yamlio import load_strict
 
 ALL_EXAMPLE_FILES = sorted([*EXAMPLE.glob("*.yaml"), *(EXAMPLE / "cases").glob("*.yaml")])
 
@@ -127,7 +128,7 @@ def test_hand_formatting_survives_an_edit_elsewhere():
 
 
 def test_new_records_use_canonical_style_and_plain_dates():
-    text = yamlio.dump_new({"id": "LP-1", "opened": dt.date(2026, 1, 2),
+    text = roundtrip.dump_new({"id": "LP-1", "opened": dt.date(2026, 1, 2),
                             "events": [{"date": dt.date(2026, 1, 2), "event": "opened"}]})
     assert text == "id: LP-1\nopened: 2026-01-02\nevents:\n  - date: 2026-01-02\n    event: opened\n"
     assert load_strict(text).problems == []

@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from lpcli import yamlio  # noqa: E402
-from lpcli.caseid import ALPHABET  # noqa: E402
+from lpcli.files import roundtrip, yamlio
+from lpcli.core.caseid import ALPHABET  # noqa: E402
 
 EXAMPLE = REPO / "casebook-example"
 GIVEN = ["Aisha", "Ben", "Chloe", "Dylan", "Ella", "Finley", "Grace", "Harry", "Isla", "Jack",
@@ -66,7 +66,7 @@ def templates():
         assert not loaded.problems, path
         data = _dates(loaded.data)
         data["child"] = {k: v for k, v in data["child"].items() if k != "known_as"}
-        out.append((loaded.data["id"], yamlio.dump_new(data)))
+        out.append((loaded.data["id"], roundtrip.dump_new(data)))
     return out
 
 

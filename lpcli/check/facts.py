@@ -1,0 +1,147 @@
+"""Facts about one case that the rules, the commands, the reports and the documents share.
+
+Who leads, who is in the team, whether the case is statutory, when the next review is due,
+whether consent lets information go to an agency, what is still to do. Each is worked out
+here once, so ``validate``, a command refusing a change and a report never disagree. They
+read data that passed the schema (the gate); optional parts may be absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, STATUTORY_LEAD_STATUSES
+
+# Guidance: reviews never more than three months apart.
+MAX_REVIEW_GAP_DAYS = 92
+
+
+def as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def items(case, key):
+    value = case.get(key)
+    return value if isinstance(value, list) else []
+
+
+def dicts(seq):
+    return [(i, x) for i, x in enumerate(seq) if isinstance(x, dict)]
+
+
+def get(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(k)
+    return d
+
+
+# -- predicates shared with the commands ------------------------------------------------------
+
+def statutory_lead(case: dict) -> str | None:
+    """The practitioner who must lead because of the child's statutory status, if any."""
+    st = case.get("statutory")
+    if isinstance(st, dict) and st.get("status") in STATUTORY_LEAD_STATUSES:
+        return st.get("practitioner")
+    return None
+
+
+def needs_lead_professional(case: dict) -> bool:
+    """An open case whose assessment found needs requiring an integrated response, or a
+    statutory case whose named practitioner must lead."""
+    if case.get("status") != "open":
+        return False
+    if statutory_lead(case):
+        return True
+    return get(case, "assessment", "outcome") == "integrated_response"
+
+
+def current_lead(case: dict) -> str | None:
+    lp = case.get("lead_professional")
+    return lp.get("practitioner") if isinstance(lp, dict) else None
+
+
+def team_members(case: dict, on: dt.date | None = None) -> set[str]:
+    """Practitioners in the team: those with no 'until', or (with ``on``) still there then."""
+    members = set()
+    for _, m in dicts(items(case, "team")):
+        until = as_date(m.get("until"))
+        if until is None or (on is not None and until >= on):
+            members.add(m.get("practitioner"))
+    return members
+
+
+def family_ids(case: dict) -> set[str]:
+    return {m.get("id") for _, m in dicts(items(case, "family"))}
+
+
+# -- the review schedule (domain guide, section 6) --------------------------------------------
+
+def last_review(case: dict) -> dict | None:
+    reviews = [r for r in (case.get("reviews") or []) if isinstance(r, dict)
+               and as_date(r.get("date"))]
+    if not reviews:
+        return None
+    return max(reviews, key=lambda r: as_date(r["date"]))
+
+
+def first_review_due(case: dict, settings: dict) -> dt.date | None:
+    plan = case.get("plan")
+    if not isinstance(plan, dict):
+        return None
+    explicit = as_date(plan.get("first_review"))
+    if explicit:
+        return explicit
+    agreed = as_date(plan.get("agreed"))
+    if not agreed:
+        return None
+    return agreed + dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+
+
+def next_review_due(case: dict, settings: dict) -> dt.date | None:
+    if case.get("status") != "open":
+        return None
+    last = last_review(case)
+    if last is not None:
+        return as_date(last.get("next_review"))
+    return first_review_due(case, settings)
+
+
+def interval_weeks(case: dict, settings: dict) -> int:
+    plan = case.get("plan") if isinstance(case.get("plan"), dict) else {}
+    return int(plan.get("review_interval_weeks") or settings.get("review_interval_weeks") or 6)
+
+
+# -- consent and the work still to do --------------------------------------------------------
+
+def consent_allows(data: dict, agency: str | None, agency_type: str | None) -> tuple[bool, str]:
+    """May information go to this agency? ``do_not_share_with`` wins over ``share_with``;
+    names and types match case-insensitively. Withdrawn consent allows nothing."""
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else None
+    if consent is None:
+        return False, "no consent to share information is recorded"
+    if isinstance(consent.get("withdrawn"), dict):
+        return False, "the family has withdrawn consent to share information"
+    wanted = {x.casefold() for x in (agency, agency_type) if x}
+    refused = {str(x).casefold() for x in consent.get("do_not_share_with") or []}
+    if wanted & refused:
+        return False, "the family has said this agency may not receive information"
+    allowed = {str(x).casefold() for x in consent.get("share_with") or []}
+    if allowed and not wanted & allowed:
+        return False, "this agency is not among those the family agreed may receive information"
+    return True, "consent allows sharing with this agency"
+
+
+def outstanding(data: dict) -> list[str]:
+    """The IDs of the plan's actions still to do."""
+    plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    return [a["id"] for a in plan.get("actions") or []
+            if isinstance(a, dict) and a.get("status") in OPEN_ACTION_STATUSES]

@@ -1,0 +1,62 @@
+"""Dates: today's date for the casebook, parsing of --date options, British display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from lpcli.core.errors import LpcliError
+
+
+class BadDate(LpcliError):
+    exit_code = 2
+
+
+def today(settings: dict | None = None) -> dt.date:
+    """Today in the casebook's time zone (``timezone`` in lpcli.yaml), else local time.
+
+    ``LPCLI_TODAY`` overrides it, for reproducing a report or a test on a fixed date.
+    """
+    fixed = os.environ.get("LPCLI_TODAY")
+    if fixed:
+        return parse(fixed, "LPCLI_TODAY")
+    tz = (settings or {}).get("timezone")
+    if tz:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return dt.datetime.now(ZoneInfo(tz)).date()
+        except Exception:  # noqa: BLE001 - an unknown zone falls back to local time
+            pass
+    return dt.date.today()
+
+
+# Every date lpcli reads, from a file (the schema's pattern) or an option, lies in these
+# years, so that date arithmetic (a review interval, a retention age, --within days) can
+# never run past the calendar's end.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def parse(text: str, what: str = "date") -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        day = dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise BadDate(f"{what} must be a real date written YYYY-MM-DD",
+                      hint="for example 2026-03-03")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadDate(f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}",
+                      hint="for example 2026-03-03")
+    return day
+
+
+def add_weeks(d: dt.date, weeks: int) -> dt.date:
+    return d + dt.timedelta(weeks=weeks)
+
+
+def british(d) -> str:
+    """'Tuesday 3 March 2026'."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    return f"{d:%A} {d.day} {d:%B %Y}"

@@ -1,0 +1,138 @@
+"""Every fixed list of words lpcli knows, in one place.
+
+The schemas spell the same lists for editors and for validation; ``tests/test_structure.py``
+checks that every enum in a schema is one of these tuples (``SCHEMA_ENUMS``) and that every
+choice the command line offers is one of them, so a new word is added here first.
+"""
+
+from __future__ import annotations
+
+# -- a case ------------------------------------------------------------------------------------
+
+CASE_STATUSES = ("open", "closed")
+LIST_STATUSES = (*CASE_STATUSES, "all")  # 'lpcli list --status'
+
+# Statutory statuses. Where the child is looked after, on a child protection plan, has a
+# key worker for complex needs, or is a care leaver, the named practitioner carries out the
+# lead professional functions (guidance); a child in need is not on that list.
+STATUTORY_STATUSES = ("none", "child_in_need", "child_protection_plan", "looked_after",
+                      "complex_needs_key_worker", "care_leaver")
+STATUTORY_LEAD_STATUSES = ("child_protection_plan", "looked_after", "complex_needs_key_worker",
+                           "care_leaver")
+STATUTORY_WORDS = {
+    "none": "no statutory status",
+    "child_in_need": "a child in need",
+    "child_protection_plan": "on a child protection plan",
+    "looked_after": "looked after",
+    "complex_needs_key_worker": "has a key worker for complex needs",
+    "care_leaver": "a care leaver",
+}
+STATUTORY_ROLES = ("social_worker", "key_worker", "personal_adviser")
+
+SEN_STATUSES = ("none", "sen_support", "ehc_assessment_requested", "ehc_plan")
+
+AGENCY_TYPES = ("education", "early_years", "health", "mental_health", "social_care", "housing",
+                "police", "youth_justice", "voluntary", "family_support", "adult_services",
+                "other")
+
+# -- the common assessment (the "triangle": three domains and their elements) -------------------
+
+ASSESSMENT_FRAMEWORKS = ("caf", "early_help_assessment", "other")
+ASSESSMENT_OUTCOMES = ("no_additional_needs", "single_agency", "integrated_response")
+DOMAINS = ("development_of_child", "parents_and_carers", "family_and_environment")
+ELEMENTS = (
+    "development_of_child.health",
+    "development_of_child.emotional_social",
+    "development_of_child.behavioural",
+    "development_of_child.identity",
+    "development_of_child.family_social_relationships",
+    "development_of_child.self_care",
+    "development_of_child.learning",
+    "parents_and_carers.basic_care_safety",
+    "parents_and_carers.emotional_warmth_stability",
+    "parents_and_carers.guidance_boundaries",
+    "family_and_environment.family_history",
+    "family_and_environment.wider_family",
+    "family_and_environment.housing_employment_finance",
+    "family_and_environment.social_community",
+)
+# What consent may withhold from an agency: a domain, an element, or one of these.
+OTHER_TOPICS = ("address", "family_contacts", "views", "reviews", "disability_sen")
+TOPICS = (*DOMAINS, *ELEMENTS, *OTHER_TOPICS)
+
+# -- meetings and the lead professional --------------------------------------------------------
+
+MEETING_KINDS = ("team_around_the_child", "team_around_the_family", "review", "handover",
+                 "other")
+NOMINATION_MEETING_KINDS = ("team_around_the_child", "team_around_the_family", "other")
+MEETING_OUTCOMES = ("lead_professional_agreed", "unresolved", "plan_agreed", "reviewed", "other")
+AGREEMENTS = ("present", "agreed_beforehand", "statutory")
+PRESENCES = ("present", "agreed_beforehand")  # how a nominated lead agreed: not "statutory"
+CRITERIA = ("predominant_needs", "main_agency", "existing_relationship",
+            "statutory_responsibility", "coordination_skills", "draws_in_services",
+            "knows_local_support", "capacity", "family_wishes")
+APPOINTMENT_ENDINGS = ("handover", "case_closed", "statutory_change", "other")
+TRANSITIONS = ("school_change", "adult_services", "moved_area", "step_up", "step_down",
+               "lp_leaving_post", "other")
+
+# -- the plan and reviews ----------------------------------------------------------------------
+
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+OPEN_ACTION_STATUSES = ("open", "in_progress")  # still to do
+RATINGS = ("not_started", "some_progress", "good_progress", "achieved", "worse")
+SATISFACTION = ("very_satisfied", "satisfied", "mixed", "dissatisfied", "not_asked")
+
+# -- closing -----------------------------------------------------------------------------------
+
+CLOSURE_REASONS = ("needs_met", "family_disengaged", "consent_withdrawn", "moved_out_of_area",
+                   "stepped_up_to_social_care", "stepped_down_to_universal",
+                   "stepped_down_to_single_agency", "other")
+
+# -- reports and output ------------------------------------------------------------------------
+
+OVERDUE_KINDS = ("review", "action", "nomination", "consent")
+COLOR_MODES = ("auto", "always", "never")
+TEXT_JSON = ("text", "json")
+TEXT_JSON_CSV = ("text", "json", "csv")
+SHOW_FORMATS = ("yaml", "json")
+DOCUMENT_FORMATS = ("html", "pdf", "md")
+
+# Each schema enum, by its place in the schema, and the tuple above that spells it.
+SCHEMA_ENUMS = {
+    "CASE_STATUSES": CASE_STATUSES, "SEN_STATUSES": SEN_STATUSES, "TOPICS": TOPICS,
+    "ASSESSMENT_FRAMEWORKS": ASSESSMENT_FRAMEWORKS, "ASSESSMENT_OUTCOMES": ASSESSMENT_OUTCOMES,
+    "STATUTORY_STATUSES": STATUTORY_STATUSES, "STATUTORY_LEAD_STATUSES": STATUTORY_LEAD_STATUSES,
+    "MEETING_KINDS": MEETING_KINDS, "MEETING_OUTCOMES": MEETING_OUTCOMES,
+    "ACTION_STATUSES": ACTION_STATUSES, "RATINGS": RATINGS, "SATISFACTION": SATISFACTION,
+    "TRANSITIONS": TRANSITIONS, "CLOSURE_REASONS": CLOSURE_REASONS,
+    "AGENCY_TYPES": AGENCY_TYPES, "ELEMENTS": ELEMENTS, "AGREEMENTS": AGREEMENTS,
+    "CRITERIA": CRITERIA, "APPOINTMENT_ENDINGS": APPOINTMENT_ENDINGS,
+    "STATUTORY_ROLES": STATUTORY_ROLES,
+}
+SCHEMA_ENUM_PATHS = {
+    "case/properties/status": "CASE_STATUSES",
+    "case/properties/child/properties/disability_sen/properties/sen_status": "SEN_STATUSES",
+    "case/properties/consent/properties/withhold/items/properties/topics/items": "TOPICS",
+    "case/properties/assessment/properties/framework": "ASSESSMENT_FRAMEWORKS",
+    "case/properties/assessment/properties/outcome": "ASSESSMENT_OUTCOMES",
+    "case/properties/statutory/properties/status": "STATUTORY_STATUSES",
+    "case/properties/statutory/if/properties/status": "STATUTORY_LEAD_STATUSES",
+    "case/properties/meetings/items/properties/kind": "MEETING_KINDS",
+    "case/properties/meetings/items/properties/outcome": "MEETING_OUTCOMES",
+    "case/properties/plan/properties/actions/items/properties/status": "ACTION_STATUSES",
+    "case/properties/plan/properties/actions/items/properties/history/items/properties/status":
+        "ACTION_STATUSES",
+    "case/properties/reviews/items/properties/outcome_progress/items/properties/rating":
+        "RATINGS",
+    "case/properties/reviews/items/properties/family_satisfaction": "SATISFACTION",
+    "case/properties/handovers/items/properties/transition": "TRANSITIONS",
+    "case/properties/closure/properties/reason": "CLOSURE_REASONS",
+    "case/definitions/agencyType": "AGENCY_TYPES",
+    "case/definitions/elementRef": "ELEMENTS",
+    "case/definitions/appointment/properties/agreement": "AGREEMENTS",
+    "case/definitions/appointment/properties/criteria/items": "CRITERIA",
+    "case/definitions/appointment/properties/ended": "APPOINTMENT_ENDINGS",
+    "practitioners/properties/practitioners/items/properties/agency_type": "AGENCY_TYPES",
+    "practitioners/properties/practitioners/items/properties/statutory_roles/items":
+        "STATUTORY_ROLES",
+}

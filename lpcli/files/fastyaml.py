@@ -1,0 +1,135 @@
+"""The fast path for reading case files: LibYAML's C parser, lpcli's own rules.
+
+``load`` gives exactly what ``yamlio.load_strict`` gives — the same data, the same positions,
+no problems — for the files people normally write, about fifteen times faster. Anything it
+is not certain about it does not decide: it returns None and the strict loader reads the
+file and reports what is wrong. It is never less strict, because:
+
+* a textual screen sends to the strict loader every file that could hold an anchor, alias,
+  tag, merge key, directive, document marker or tab;
+* scalars are resolved by ``yamlio.resolve_plain`` (YAML 1.2 core), not by PyYAML's YAML 1.1
+  resolver, so ``no`` is text, ``0770`` is 770 and dates stay strings;
+* a duplicate key, a complex key, an empty document, deep nesting or any parser error hands
+  the file back, and a file that could nest thousands deep never reaches LibYAML at all.
+
+``tests/test_fastpath.py`` checks both loaders agree over every fixture, the example and
+generated casebooks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lpcli.files.yamlio import MAX_DEPTH, Loaded, key_text, resolve_plain
+
+try:  # PyYAML with LibYAML; without it lpcli is slower, not different.
+    import yaml
+    from yaml import CSafeLoader as _CLoader
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+except ImportError:  # pragma: no cover - depends on the installation
+    yaml = None
+
+# Anything that might be YAML syntax lpcli rejects or treats specially. Over-matching is
+# harmless (the strict loader then decides); under-matching is what the tests guard.
+# Git conflict markers: '<<<<<<<' is caught by '<<'; '=======' and '>>>>>>>' (left behind
+# when only part of a conflict was cleaned up) by the last alternative.
+_SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t|^(?:={7}|>{7}|\|{7})",
+                      re.M)
+
+_PLAIN = "tag:lpcli:plain"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Fallback(Exception):
+    pass
+
+
+if yaml is not None:
+    class _Loader(_CLoader):
+        def resolve(self, kind, value, implicit):
+            # Plain scalars get lpcli's own resolution below; quoted ones are text.
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _MAP if kind is MappingNode else _SEQ
+
+
+def available() -> bool:
+    return yaml is not None
+
+
+# LibYAML builds its node tree recursively, before lpcli can count the depth: a 50 KB file
+# of '[' (or of '- - - ...') nested 50,000 deep crashes the whole process (a C stack
+# overflow, not an exception), and thousands deep takes seconds. Every collection starts
+# at one of these characters ('[', '{', a '-' entry, a '?' or ':' key), so their count
+# bounds the depth; a file with more than this goes to the strict loader, which stops at
+# MAX_DEPTH. Case files hold a few hundred; the count itself costs microseconds.
+_OPENERS = "[{-?:"
+MAX_OPENERS = 5000
+
+
+def _may_nest_deep(text: str) -> bool:
+    return sum(text.count(c) for c in _OPENERS) > MAX_OPENERS
+
+
+def load(text: str, positions: bool = True) -> Loaded | None:
+    """The file's data and positions, or None when the strict loader must decide."""
+    if yaml is None or _SUSPECT.search(text) or _may_nest_deep(text):
+        return None
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # noqa: BLE001 - any parser complaint: the strict loader explains it
+        return None
+    if node is None or not isinstance(node, MappingNode):
+        # lpcli's files are mappings; anything else gets the strict loader's message.
+        return None
+    out = Loaded()
+    pos = out.positions if positions else None
+    try:
+        out.data = _build(node, (), pos, 0)
+    except (_Fallback, RecursionError):
+        return None
+    if pos is not None:
+        # Where the root mapping starts: its first key, or the '{' of a flow mapping.
+        pos[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return out
+
+
+def _build(node, path, pos, depth):
+    if depth >= MAX_DEPTH:
+        raise _Fallback
+    if isinstance(node, ScalarNode):
+        if node.tag == _PLAIN:
+            return resolve_plain(node.value)
+        if node.tag == _STR:
+            return node.value
+        raise _Fallback
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, child in enumerate(node.value):
+            p = path + (i,)
+            if pos is not None:
+                m = child.start_mark
+                pos[p] = (m.line + 1, m.column + 1)
+            items.append(_build(child, p, pos, depth + 1))
+        return items
+    result = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _Fallback
+        key = _build(key_node, path, None, depth + 1)
+        if not isinstance(key, str):
+            key = key_text(key)
+        if key in result:
+            raise _Fallback
+        p = path + (key,)
+        if pos is not None:
+            m = key_node.start_mark
+            pos[p] = (m.line + 1, m.column + 1)
+        result[key] = _build(value_node, p, pos, depth + 1)
+    return result

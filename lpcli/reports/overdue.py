@@ -1,0 +1,175 @@
+"""What is late: reviews, actions, nominations and consent, for open cases.
+
+The rules (README, "What counts as overdue"), all counted from one ``as_of`` date so a run
+can be reproduced:
+
+* a **review** is due on the latest review's ``next_review``, or before any review on the
+  plan's first-review date (``plan.first_review``, else ``plan.agreed`` + first_review_weeks);
+* an **action** is due on its ``due`` date while it is ``open`` or ``in_progress``;
+* a **nomination** is due ``nomination_grace_days`` after the assessment (or after the
+  meeting that could not agree) for an open case that needs a lead professional and has none;
+* **consent** is due to be revisited ``consent_review_months`` after it was given (only when
+  the setting is on, and not once consent is withdrawn).
+
+Something is *overdue* when its due date is strictly before ``as_of``: due today is not
+overdue. With ``within`` days, what falls due from ``as_of`` to ``as_of + within`` inclusive
+is reported too, marked ``upcoming``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lpcli.check import facts
+from lpcli.casebook.book import Casebook
+from lpcli.check.facts import as_date, next_review_due
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, OVERDUE_KINDS
+
+KINDS = OVERDUE_KINDS
+COLUMNS = ("case", "kind", "item", "due", "days_overdue", "upcoming", "lead_professional",
+           "lead_professional_name", "owner")
+
+
+@dataclass
+class Item:
+    case: str
+    kind: str
+    item: str          # what exactly: 'review', an action ID, 'nomination', 'consent'
+    due: dt.date
+    days_overdue: int  # negative: due in that many days
+    upcoming: bool
+    lead_professional: str | None
+    lead_professional_name: str | None
+    owner: str | None = None
+    child_name: str | None = None
+
+    def as_dict(self, names: bool = False) -> dict:
+        d = {c: getattr(self, c) for c in COLUMNS}
+        d["due"] = self.due.isoformat()
+        if names:
+            d["child_name"] = self.child_name
+        return d
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
+            30, 31, 31, 30, 31, 30, 31][month - 1]
+    return dt.date(year, month, min(d.day, days))
+
+
+def due_items(case: dict, settings: dict) -> list[tuple[str, str, dt.date, str | None]]:
+    """Everything with a due date in one open case: (kind, item, due, owner)."""
+    if case.get("status") != "open":
+        return []
+    out = []
+    review = next_review_due(case, settings)
+    if review:
+        out.append(("review", "review", review, None))
+    plan = case.get("plan") if isinstance(case.get("plan"), dict) else {}
+    for a in plan.get("actions") or []:
+        if isinstance(a, dict) and a.get("status") in OPEN_ACTION_STATUSES:
+            due = as_date(a.get("due"))
+            if due:
+                out.append(("action", str(a.get("id")), due, a.get("owner")))
+    if facts.needs_lead_professional(case) and not facts.current_lead(case):
+        unresolved = case.get("unresolved_nomination")
+        start = as_date(unresolved.get("date")) if isinstance(unresolved, dict) else None
+        start = start or as_date((case.get("assessment") or {}).get("date")) \
+            or as_date(case.get("opened"))
+        if start:
+            grace = int(settings.get("nomination_grace_days") or 0)
+            label = "escalated, unresolved" if isinstance(unresolved, dict) else "nomination"
+            out.append(("nomination", label, start + dt.timedelta(days=grace), None))
+    months = settings.get("consent_review_months")
+    consent = case.get("consent") if isinstance(case.get("consent"), dict) else None
+    if months and consent and not isinstance(consent.get("withdrawn"), dict):
+        given = as_date(consent.get("date"))
+        if given:
+            out.append(("consent", "consent", add_months(given, int(months)), None))
+    return out
+
+
+def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds=KINDS,
+         lead: str | None = None, agency: str | None = None, cases=None,
+         names: bool = False) -> list[Item]:
+    """Overdue (and, with ``within``, upcoming) items, sorted by lead professional then date.
+
+    ``cases`` is an iterable of (case_id, data); by default every readable case.
+    """
+    from lpcli.reports.listing import child_name
+
+    directory = casebook.directory
+    settings = casebook.settings
+    horizon = as_of + dt.timedelta(days=within) if within is not None else None
+    wanted_agency = agency.casefold() if agency else None
+    items = []
+    for case_id, data in (cases if cases is not None else casebook.cases()):
+        lp = facts.current_lead(data)
+        if lead and lp != lead:
+            continue
+        person = directory.get(lp) if lp else None
+        if wanted_agency and not (person and wanted_agency in
+                                  (person.agency.casefold(), person.agency_type.casefold())):
+            continue
+        for kind, what, due, owner in due_items(data, settings):
+            if kind not in kinds:
+                continue
+            overdue = due < as_of
+            if not overdue and (horizon is None or due > horizon):
+                continue
+            items.append(Item(case_id, kind, what, due, (as_of - due).days, not overdue, lp,
+                              person.name if person else None, owner,
+                              child_name(data) if names else None))
+    items.sort(key=lambda i: (i.lead_professional is None, i.lead_professional or "",
+                              i.due, i.case, i.item))
+    return items
+
+
+def summary(items) -> str:
+    overdue = [i for i in items if not i.upcoming]
+    parts = []
+    for kind in KINDS:
+        n = sum(1 for i in overdue if i.kind == kind)
+        if n:
+            parts.append(f"{n} {kind}{'s' if n != 1 else ''}")
+    text = f"{len(overdue)} overdue" + (f" ({', '.join(parts)})" if parts else "")
+    upcoming = len(items) - len(overdue)
+    if upcoming:
+        text += f", {upcoming} upcoming"
+    return text
+
+
+def render_text(items, as_of: dt.date, names: bool = False) -> str:
+    """Grouped by lead professional; one line per item; a count at the end."""
+    lines = []
+    current = object()
+    width = max((len(f"{i.kind} {i.item}" if i.kind == "action" else i.kind) for i in items),
+                default=10)
+    for i in items:
+        if i.lead_professional != current:
+            current = i.lead_professional
+            if lines:
+                lines.append("")
+            lines.append(f"{i.lead_professional} ({i.lead_professional_name})"
+                         if i.lead_professional else "no lead professional")
+        what = f"{i.kind} {i.item}" if i.kind == "action" else i.kind
+        if i.kind == "nomination" and i.item != "nomination":
+            what = "nomination"
+        if i.upcoming:
+            when = "due today" if i.days_overdue == 0 else \
+                f"due in {-i.days_overdue} day{'s' if i.days_overdue != -1 else ''}"
+        else:
+            when = f"{i.days_overdue} day{'s' if i.days_overdue != 1 else ''} overdue"
+        line = f"  {i.case}  {what.ljust(width)}  due {i.due.isoformat()}  {when}"
+        if i.kind == "action" and i.owner and i.owner != i.lead_professional:
+            line += f"  (owner {i.owner})"
+        if i.kind == "nomination" and i.item != "nomination":
+            line += f"  ({i.item})"
+        if names and i.child_name:
+            line += f"  [{i.child_name}]"
+        lines.append(line)
+    lines.append(summary(items) + f" as of {as_of.isoformat()}")
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Recording a review of the multi-agency plan (domain guide, section 6).
+
+Each review sets the date of the next one (``check/facts.py`` works out when a review is
+due); the next review is after the review and at most three months on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lpcli.check.facts import as_date, interval_weeks, last_review
+
+
+# -- recording a review ----------------------------------------------------------------------
+
+# What a review weighs (domain guide §6), as the keys of a review record.
+TEXT_FIELDS = ("changed_circumstances", "progress", "family_view", "child_view",
+               "practitioner_views", "plan_changes", "signposting", "exit_strategy")
+REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progress",
+               "outcome_progress", "family_satisfaction", "family_view", "child_view",
+               "practitioner_views", "plan_changes", "signposting", "exit_strategy",
+               "within_timescales", "next_review", "next_review_venue")
+
+
+def load_review_file(path) -> dict:
+    """A prepared review (``--from-file``): one YAML mapping of review fields, read strictly."""
+    from lpcli.files.loader import load_file
+    from lpcli.core.errors import EnvironmentProblem
+
+    loaded = load_file(path)
+    if loaded.problems:
+        p = loaded.problems[0]
+        raise EnvironmentProblem(f"{path}:{p.line}:{p.column}: {p.message}")
+    if not isinstance(loaded.data, dict):
+        raise EnvironmentProblem(f"{path} must hold one mapping of review fields",
+                                 hint="for example: progress: ..., next_review: 2027-01-15")
+    unknown = sorted(set(loaded.data) - set(REVIEW_KEYS))
+    if unknown:
+        raise EnvironmentProblem(f"{path}: unknown review field(s): {', '.join(unknown)}",
+                                 hint="fields: " + ", ".join(REVIEW_KEYS))
+    # Checked against the review record's schema before anything uses it (every part may be
+    # left out here: the command fills in the date and the next review).
+    from lpcli.check import schema
+    from lpcli.core.diagnostics import format_path
+
+    for where, _, message in schema.part_messages("case", ("properties", "reviews", "items"),
+                                                  loaded.data):
+        if where:  # a missing required key is for the command to fill in
+            line, column = loaded.locate(where)
+            raise EnvironmentProblem(f"{path}:{line}:{column}: {format_path(where)}: {message}",
+                                     hint="see 'lpcli review --help' for the review fields")
+    return loaded.data
+
+
+def record_review(casebook, case_id: str, fields: dict, *, author: str | None = None):
+    """Log a review of the plan. ``fields`` uses the review record's keys; ``date`` and
+    ``next_review`` are ``datetime.date`` or ISO strings (defaults: today, and the date plus
+    the case's review interval)."""
+    from lpcli.casebook import records
+    from lpcli.files import roundtrip
+    from lpcli.workflow.common import Refusals, case_list, check_event_date, require_open
+
+    def change(doc, ctx):
+        data = ctx.data
+        require_open(data, "review", case_id)
+        refusals = Refusals("review")
+        when = as_date(fields.get("date")) or ctx.today
+        check_event_date(refusals, data, when, ctx.today, "the review date")
+        if not isinstance(data.get("plan"), dict):
+            refusals.add("no-plan", "the case has no multi-agency plan to review; add the "
+                         "plan's actions first (lpcli action add)")
+        last = last_review(data)
+        if last is not None and as_date(last["date"]) > when:
+            refusals.add("date-order", f"a later review ({last['date']}) is already recorded")
+        nxt = as_date(fields.get("next_review")) or (
+            when + dt.timedelta(weeks=interval_weeks(data, casebook.settings)))
+        if nxt <= when:
+            refusals.add("date-order", "the next review must be after this review")
+        elif (nxt - when).days > 92:
+            refusals.add("review-interval", "the next review is more than three months away; "
+                         "the guidance says reviews are never more than three months apart")
+        outcomes = {o.get("id") for o in ((data.get("plan") or {}).get("outcomes") or [])
+                    if isinstance(o, dict)} if isinstance(data.get("plan"), dict) else set()
+        for item in fields.get("outcome_progress") or []:
+            if isinstance(item, dict) and item.get("outcome") not in outcomes:
+                refusals.add("unknown-outcome",
+                             f"outcome '{item.get('outcome')}' is not in the plan")
+        refusals.raise_if_any()
+        review = {"date": when}
+        for key in REVIEW_KEYS[1:]:
+            value = fields.get(key)
+            if value in (None, "", []):
+                continue
+            review[key] = roundtrip.flow_list(value) if key == "attendees" else value
+        review["next_review"] = nxt
+        review = {k: review[k] for k in REVIEW_KEYS if k in review}
+        case_list(doc, "reviews").append(review)
+        ctx.event(doc, "reviewed", when, f"next review {nxt.isoformat()}")
+        return f"review recorded, next review {nxt.isoformat()}"
+
+    return records.update_case(casebook, case_id, change, author=author)
