@@ -155,12 +155,12 @@ def test_an_unexpected_exception_is_one_line_without_the_data(book, monkeypatch)
 
 
 def test_an_exception_after_a_commit_says_the_change_was_committed(book, monkeypatch):
-    from lpcli import cli
+    from lpcli.cli import output
 
     def boom(state):
         raise ValueError("after the commit")
 
-    monkeypatch.setattr(cli, "_share_after_change", boom)
+    monkeypatch.setattr(output, "share_after_change", boom)
     head = book.head()
     result = book.run("outcome", "add", MODEL_CASE, "A new outcome")
     assert result.exit_code == 3

@@ -1,13 +1,11 @@
-"""Findings from checks, and the reporters that print them.
+"""Findings from checks: what ``validate`` and the write path report.
 
-A ``Diagnostic`` is what ``validate`` and the write path report. Reporters are
-interchangeable (text for people, JSON for scripts), as in check-jsonschema.
+The reporters that print them (text for people, JSON for scripts) are in ``cli/output.py``.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -42,25 +40,3 @@ def sort_key(d: Diagnostic):
 
 def count(diags, severity: str) -> int:
     return sum(1 for d in diags if d.severity == severity)
-
-
-def summary(diags, files_checked: int) -> str:
-    """The closing line of a text report."""
-    errors, warnings = count(diags, ERROR), count(diags, WARNING)
-    noun = "file" if files_checked == 1 else "files"
-    if not (errors or warnings):
-        return f"ok: {files_checked} {noun} checked, no problems"
-    parts = []
-    if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"{', '.join(parts)} in {files_checked} {noun}"
-
-
-def render_text(diags, files_checked: int) -> str:
-    return "\n".join([*(d.as_text() for d in diags), summary(diags, files_checked)])
-
-
-def render_json(diags) -> str:
-    return json.dumps([asdict(d) for d in diags], indent=2, ensure_ascii=False)

@@ -195,6 +195,42 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+def identity_for_new_repo(directory: Path, author: str | None, fallback: str | None = None):
+    """Identity env for the first commit of a new repository (checked before creating it,
+    so a machine with no git identity learns that before anything is made)."""
+    import subprocess
+
+
+    author = author or None
+    known = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=directory if
+                           directory.exists() else None, capture_output=True).returncode == 0
+    if author:
+        name, email = author[:-1].split(" <", 1) if " <" in author else (author, "")
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
+        if not known:
+            env.update(GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
+        if not _AUTHOR.match(author):
+            raise EnvironmentProblem("--author must look like 'Name <email>'")
+        return env
+    if known:
+        return {}
+    if fallback:
+        name, email = fallback[:-1].split(" <", 1)
+        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    raise EnvironmentProblem(
+        "git does not know who you are, so lpcli cannot record who made the change",
+        hint="run: git config --global user.name 'Your Name' && "
+             "git config --global user.email you@example.org (or pass --author 'Name <email>')")
+
+
+def set_identity(root: Path, name: str, email: str) -> None:
+    """Give one repository its own identity (the demo, on a machine with none)."""
+    with open_repo(root).config_writer() as cw:
+        cw.set_value("user", "name", name)
+        cw.set_value("user", "email", email)
+
+
 def has_head(repo) -> bool:
     try:
         repo.head.commit

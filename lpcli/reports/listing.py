@@ -1,4 +1,4 @@
-"""One-line summaries of cases, for ``lpcli list`` (and later reports)."""
+"""One-line summaries of cases, for ``lpcli list``."""
 
 from __future__ import annotations
 
@@ -28,3 +28,20 @@ def summarise(case: dict, settings: dict) -> dict:
 def child_name(case: dict) -> str:
     child = case.get("child") if isinstance(case.get("child"), dict) else {}
     return " ".join(str(x) for x in (child.get("given_name"), child.get("family_name")) if x)
+
+
+def rows(cases, settings: dict, *, status: str = "open", lead: str | None = None,
+         names: bool = False) -> list[dict]:
+    """A summary of each case with this status ('all' for any) and lead professional; the
+    child's name only with ``names``."""
+    out = []
+    for _, data in cases:
+        row = summarise(data, settings)
+        if status != "all" and row["status"] != status:
+            continue
+        if lead and row["lead_professional"] != lead:
+            continue
+        if names:
+            row["child_name"] = child_name(data)
+        out.append(row)
+    return out

@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from lpcli.core.errors import EnvironmentProblem
+from lpcli.core.text import table
 from lpcli.check.facts import as_date
 
 COLUMNS = ("case", "closed", "reason", "retention_ended", "basis", "days_past")
@@ -165,8 +166,7 @@ def render_text(report: Report, exact: bool = False) -> str:
         else:
             ended, days = f"{e.ended.isoformat()} ({e.rule_text})", str(e.days_past)
         rows.append((e.case, e.closed.isoformat(), e.reason or "-", ended, days))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines = table(rows)
     lines.append(summary(report))
     return "\n".join(lines)
 

@@ -1,0 +1,188 @@
+"""lpcli new, list, show and history: opening a case, and finding your way among them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from lpcli.cli import output
+from lpcli.cli.base import command, examples, pass_state
+from lpcli.cli.options import (FORMAT_TEXT_JSON, case_argument,
+                               checked_date, choice, date_option, date_or_today)
+from lpcli.core import vocabulary
+from lpcli.core.text import table
+
+@examples("lpcli new --name 'Amelia Hart' --dob 2018-02-14",
+          "lpcli new --given 'Mary Jane' --family 'Smith' --dob 2019-05-01 --opened-by fs-ahmed",
+          "lpcli new --name 'Baby Jones' --expected 2027-02-01 --date 2026-11-20")
+@command()
+@click.option("--name", help="The child's full name; the last word is taken as the family name.")
+@click.option("--given", help="Given name(s), when --name would split the name wrongly.")
+@click.option("--family", "family_name", help="Family name, with --given.")
+@click.option("--dob", metavar="YYYY-MM-DD", help="Date of birth.")
+@click.option("--expected", metavar="YYYY-MM-DD", help="Expected date of birth (unborn child).")
+@click.option("--gender", help="Gender as the child or family describes it.")
+@click.option("--school", help="School or setting the child attends.")
+@click.option("--opened-by", metavar="PRACTITIONER", help="Practitioner ID opening the case.")
+@click.option("--source", help="How the needs were identified (for example 'school').")
+@date_option("Date the case is opened, YYYY-MM-DD (default: today).")
+@pass_state
+def new(state, name, given, family_name, dob, expected, gender, school, opened_by, source,
+        date_):
+    """Open a case for a child and print its new case ID.
+
+    The ID is random (never derived from the child) and is printed alone on stdout, so
+    scripts can capture it: ID=$(lpcli new ...). Missing required details are asked for
+    when run in a terminal. The case is validated and committed as '<CASE-ID>: case opened'.
+    """
+    from lpcli.core import dates
+    from lpcli.workflow import intake
+    from lpcli.casebook import records
+
+    cb = state.casebook
+    interactive = sys.stdin.isatty()
+    if name and (given or family_name):
+        raise click.UsageError("use either --name or --given/--family, not both")
+    if not name and not (given and family_name):
+        if given or family_name:
+            raise click.UsageError("--given and --family go together")
+        if not interactive:
+            raise click.UsageError("the child's name is required: --name 'FULL NAME'")
+        name = click.prompt("Child's full name")
+    if name:
+        given, family_name = intake.split_name(name)
+    if dob and expected:
+        raise click.UsageError("use --dob or --expected, not both")
+    if not dob and not expected:
+        if not interactive:
+            raise click.UsageError("the date of birth is required: --dob YYYY-MM-DD "
+                                   "(or --expected YYYY-MM-DD for an unborn child)")
+        dob = click.prompt("Date of birth (YYYY-MM-DD)", value_proc=checked_date).isoformat()
+    dob_d = dates.parse(dob, "--dob") if dob else None
+    exp_d = dates.parse(expected, "--expected") if expected else None
+    today = dates.today(cb.settings)
+    opened = date_or_today(date_, cb.settings)
+    if opened > today:
+        raise click.BadParameter("the case cannot be opened in the future", param_hint="--date")
+    if dob_d and dob_d > opened:
+        raise click.BadParameter("the date of birth is after the case was opened",
+                                 param_hint="--dob")
+    case_id = intake.allocate_id(cb)
+    session_author = state.author
+    from lpcli import gitstore
+
+    by = gitstore.author_name(gitstore.open_repo(cb.root), session_author)
+    text = intake.build_case(case_id, given=given, family=family_name, opened=opened, dob=dob_d,
+                             expected=exp_d, gender=gender, school=school, opened_by=opened_by,
+                             source=source, by=by, today=today)
+    output.notes(records.create_case(cb, case_id, text, "case opened", author=session_author))
+    click.echo(case_id)
+    output.share_after_change(state)
+
+
+def list_text(rows, status) -> str:
+    """The text of 'lpcli list': a table of cases and a count."""
+    if not rows:
+        return f"no {'' if status == 'all' else status + ' '}cases"
+    names = rows and "child_name" in rows[0]
+    header = ["CASE", "STATUS", "LEAD", "NEXT REVIEW", "NOTE"]
+    if names:
+        header.insert(1, "CHILD")
+    cells = [header]
+    for r in rows:
+        note = ""
+        if r["nomination_unresolved"]:
+            note = "nomination escalated, unresolved"
+        elif r["lead_professional_required"] and not r["lead_professional"]:
+            note = "needs a lead professional"
+        line = [r["id"], r["status"], r["lead_professional"] or "-",
+                r["next_review_due"] or "-", note]
+        if names:
+            line.insert(1, r["child_name"])
+        cells.append(line)
+    lines = table(cells)
+    noun = "case" if len(rows) == 1 else "cases"
+    lines.append(f"{len(rows)} {'' if status == 'all' else status + ' '}{noun}")
+    return "\n".join(lines)
+
+
+@examples("lpcli list", "lpcli list --status all --lead ed-okafor",
+          "lpcli list --format json | jq '.[] | select(.lead_professional == null)'")
+@command("list")
+@click.option("--status", type=choice(vocabulary.LIST_STATUSES), default="open",
+              show_default=True)
+@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner ID.")
+@click.option("--names", is_flag=True, help="Show children's names (off by default, so that "
+              "output pasted or mailed elsewhere carries IDs only).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@pass_state
+def list_(state, status, lead, names, fmt):
+    """List cases: lead professional, next review due, and what needs attention.
+
+    JSON is an array of objects with id, status, lead_professional (practitioner ID or
+    null), lead_professional_required, nomination_unresolved, statutory_status,
+    next_review_due (YYYY-MM-DD or null) and opened.
+    """
+    from lpcli.reports.listing import rows as list_rows
+
+    cb = state.casebook
+    rows = list_rows(output.iter_cases(cb), cb.settings, status=status, lead=lead,
+                     names=names)
+    output.print_report(rows, fmt, columns=None, text=lambda: list_text(rows, status))
+
+
+@examples("lpcli show LP-4F7QK-9M2XA", "lpcli show LP-4F7QK-9M2XA --format json | jq .plan")
+@command()
+@case_argument()
+@click.option("--format", "fmt", type=choice(vocabulary.SHOW_FORMATS), default="yaml",
+              show_default=True, help="yaml: the file as it is; json: the whole record.")
+@pass_state
+def show(state, case_id, fmt):
+    """Show one case's record (it holds personal data: mind where you paste it)."""
+    from lpcli.files.safeio import read_text_safely
+    from lpcli.core.errors import EnvironmentProblem
+
+    cb = state.casebook
+    if fmt == "json":
+        click.echo(json.dumps(cb.read_case(case_id), indent=2, ensure_ascii=False))
+        return
+    # The file as it is, errors and all: the place to look when validate points at one.
+    text, problem = read_text_safely(cb.case_path(case_id))
+    if problem is not None and problem.rule == "missing":
+        cb.load_case(case_id)  # says so (exit 2), as every command does
+    if problem is not None:
+        raise EnvironmentProblem(f"cases/{case_id}.yaml:{problem.line}:{problem.column}: "
+                                 f"cannot be read: {problem.message}",
+                                 hint=f"run 'lpcli validate cases/{case_id}.yaml'")
+    click.echo(text, nl=False)
+
+
+@examples("lpcli history LP-4F7QK-9M2XA", "lpcli history LP-4F7QK-9M2XA --format json")
+@command()
+@case_argument()
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@pass_state
+def history(state, case_id, fmt):
+    """Show a case's history from git: date, author and what happened."""
+    from dataclasses import asdict
+
+    from lpcli import gitstore
+    from lpcli.core.errors import CaseNotFound
+
+    cb = state.casebook
+    path = cb.case_path(case_id)
+    repo = gitstore.open_repo(cb.root)
+    entries = gitstore.history(repo, path)
+    if not entries and not path.exists():
+        raise CaseNotFound(f"no case {case_id} in this casebook")
+    if fmt == "json":
+        click.echo(json.dumps([asdict(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo(f"{case_id} has no commits yet")
+        return
+    width = max(len(e.author) for e in entries)
+    for e in entries:
+        click.echo(f"{e.date[:10]}  {e.commit[:8]}  {e.author.ljust(width)}  {e.message}")

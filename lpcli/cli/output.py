@@ -1,0 +1,241 @@
+"""Everything the command line prints: reporters for text, JSON and CSV, tables, progress,
+and the messages for errors, notes and warnings.
+
+Commands build results with the library and hand them here, so a format is written once,
+as check-jsonschema swaps its reporters. Messages name IDs and files, never personal data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from lpcli.core.errors import InvalidRecord, LpcliError, RuleViolation
+
+PROGRESS_THRESHOLD = 200  # cases: below this a progress bar would only flash
+
+
+def use_color(setting: str, stream=None) -> bool:
+    if setting == "always":
+        return True
+    if setting == "never" or os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def paths_print_as_bytes() -> None:
+    """A folder name that is not UTF-8 ('case\\xffbook') reaches Python as text holding
+    surrogates, which a UTF-8 terminal's strict encoder refuses. Written back as the bytes
+    they stand for, the name prints as 'ls' shows it, and no message fails for it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="surrogateescape")
+
+
+# -- reporters ---------------------------------------------------------------------------------
+
+def as_json(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def print_json(value) -> None:
+    click.echo(as_json(value))
+
+
+def as_csv(rows, columns) -> str:
+    """Rows (dicts) as CSV with a header; booleans as true/false, None as empty."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if row.get(k) is None else
+                             str(row[k]).lower() if isinstance(row.get(k), bool) else row[k])
+                         for k in columns})
+    return buf.getvalue()
+
+
+def print_report(rows, fmt: str, *, columns, text, color: bool | None = None) -> None:
+    """One report in the format asked for: ``rows`` (dicts) as JSON or CSV, else the text
+    ``text()`` makes (a function: only the format asked for is built)."""
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        click.echo(as_csv(rows, columns), nl=False)
+    else:
+        click.echo(text(), color=color)  # color: click strips escapes off a terminal
+
+
+# -- reading many cases ------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def progress(cb, label="Reading cases"):
+    """A progress bar on a terminal for long runs; nothing at all otherwise (cron, pipes)."""
+    total = len(cb.case_ids()) if sys.stderr.isatty() else 0
+    if total < PROGRESS_THRESHOLD:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def warn_left_out(count: int) -> None:
+    """One line for every case a report left out (never their names: the line may be
+    mailed); 'lpcli validate' explains each."""
+    if count:
+        files = "1 case file has" if count == 1 else f"{count} case files have"
+        click.echo(f"lpcli: warning: {files} errors and {'was' if count == 1 else 'were'} "
+                   "left out: run 'lpcli validate'", err=True)
+
+
+def iter_cases(cb):
+    """(case_id, data) for every case that passed the gate; the rest are counted on stderr."""
+    left_out = []
+    with progress(cb) as tick:
+        yield from cb.cases(progress=tick, unreadable=left_out.append)
+    warn_left_out(len(left_out))
+
+
+# -- after a change ----------------------------------------------------------------------------
+
+def notes(written) -> None:
+    """What was cleaned up before the change (an earlier, interrupted command's write)."""
+    for note in written.notes:
+        click.echo(f"lpcli: note: {note}", err=True)
+
+
+def done(state, written) -> None:
+    """The one line a successful change prints (IDs only), plus any warnings left."""
+    notes(written)
+    click.echo(f"{written.message} (commit {written.commit[:8]})")
+    for d in written.warnings:
+        click.echo(f"lpcli: warning: {d.as_text()}", err=True)
+    share_after_change(state)
+
+
+def share_after_change(state) -> None:
+    """With 'sync: {auto_push: true}' in lpcli.yaml, share the change just committed."""
+    from lpcli import sync as syncmod
+
+    if syncmod.auto_push_enabled(state.casebook):
+        click.echo(f"lpcli: {syncmod.share_after_change(state.casebook, state.author)}",
+                   err=True)
+
+
+def wrote(path, size: int, what: str = "") -> None:
+    """A file was written: its name and size, on stderr (stdout stays for the data)."""
+    click.echo(f"wrote {path}{what or f' ({size // 1024 or 1} KB)'}", err=True)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+def report_error(exc: LpcliError, color: bool) -> None:
+    err = click.style("error", fg="red", bold=True) if color else "error"
+    click.echo(f"lpcli: {err}: {exc.message}", err=True, color=color)
+    if isinstance(exc, RuleViolation):
+        for reason in exc.reasons:
+            click.echo(f"  - {reason}", err=True)
+    if isinstance(exc, InvalidRecord):
+        for d in exc.diagnostics:
+            click.echo(f"  {d.as_text()}", err=True)
+    if exc.hint:
+        click.echo(f"hint: {exc.hint}", err=True)
+
+
+def report_os_error(exc: OSError) -> None:
+    click.echo(f"lpcli: error: {exc.strerror or type(exc).__name__} "
+               f"({_file_named(exc.filename)})", err=True)
+    if isinstance(exc, PermissionError):
+        click.echo("hint: check that you may write in that folder (ls -ld); nothing "
+                   "was changed", err=True)
+
+
+def _file_named(filename) -> str:
+    """The file an OSError is about, by name only (a temporary file by the name of the file
+    it was to become)."""
+    if not filename:
+        return "file system"
+    name = Path(os.fsdecode(filename)).name
+    from lpcli.files.safeio import TMP_MARK
+
+    if name.startswith(".") and TMP_MARK in name:
+        name = name[1:name.index(TMP_MARK)]
+    return name
+
+
+def report_internal_error(exc: BaseException) -> None:
+    """One line on stderr for an unexpected exception: what failed and where in lpcli, never
+    the exception's text (it can quote a value from a case file), whether anything was
+    committed, and how to report it."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = Path(__file__).resolve().parent.parent  # lpcli/, from lpcli/cli/
+    where = "lpcli"
+    for frame in reversed(frames):  # the innermost frame in lpcli's own code
+        try:
+            rel = Path(frame.filename).resolve().relative_to(package)
+        except ValueError:
+            continue
+        where = f"lpcli/{rel.as_posix()}:{frame.lineno} ({frame.name})"
+        break
+    from lpcli.gitstore import commits_made
+
+    changed = (f"the change was committed first (commit {commits_made[-1][:8]})"
+               if commits_made else "nothing was changed")
+    click.echo(f"lpcli: internal error: {type(exc).__name__} in {where}; {changed}. This is "
+               "a bug in lpcli: please report it with the command you ran and this line (not "
+               "the case file). LPCLI_DEBUG=1 shows the details.", err=True)
+
+
+# -- diagnostics (validate) --------------------------------------------------------------------
+
+def diagnostics_summary(diags, files_checked: int) -> str:
+    """The closing line of a text report."""
+    from lpcli.core.diagnostics import ERROR, WARNING, count
+
+    errors, warnings = count(diags, ERROR), count(diags, WARNING)
+    noun = "file" if files_checked == 1 else "files"
+    if not (errors or warnings):
+        return f"ok: {files_checked} {noun} checked, no problems"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{', '.join(parts)} in {files_checked} {noun}"
+
+
+def diagnostics_json(diags) -> str:
+    from dataclasses import asdict
+
+    return as_json([asdict(d) for d in diags])
+
+
+def print_diagnostics(diags, files_checked: int, root, color: bool = False) -> None:
+    """FILE:LINE:COL: SEVERITY: PATH: message, one a line, then a summary. A clone made with
+    a loose umask warns for every file: a few of those are shown, then a count and the fix."""
+    from lpcli.check import permissions
+
+    shown, folded = permissions.fold(diags)
+    for d in shown:
+        line = d.as_text()
+        if color:
+            line = line.replace(f": {d.severity}:", ": " + click.style(
+                d.severity, fg="red" if d.severity == "error" else "yellow", bold=True)
+                + ":", 1)
+        # click strips escapes when stdout is not a terminal, unless told otherwise.
+        click.echo(line, color=color)
+    if folded:
+        click.echo(permissions.folded_line(folded, root))
+    click.echo(diagnostics_summary(diags, files_checked))

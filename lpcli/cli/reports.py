@@ -1,0 +1,164 @@
+"""lpcli overdue, caseload, retention and calendar: what a coordinator reads, often from cron."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lpcli.cli import output
+from lpcli.cli.base import command, examples, pass_state
+from lpcli.cli.options import (as_of_date, as_of_option, choice,
+                               format_option)
+from lpcli.core import vocabulary
+from lpcli.core.text import table
+
+
+@examples("lpcli overdue", "lpcli overdue --within 14 --lead ed-marsh",
+          "lpcli overdue --as-of 2026-11-20 --format json",
+          "lpcli overdue --quiet --exit-code    # for cron: silent unless something is late")
+@command()
+@as_of_option()
+@click.option("--within", type=click.IntRange(0, 3650), metavar="DAYS",
+              help="Also list what falls due in the next DAYS days, marked upcoming.")
+@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner.")
+@click.option("--agency", metavar="NAME", help="Only cases whose lead professional works for "
+              "this agency (name or agency type).")
+@click.option("--kind", "kinds", multiple=True, type=choice(vocabulary.OVERDUE_KINDS),
+              help="Only this kind (repeatable).")
+@format_option(vocabulary.TEXT_JSON_CSV)
+@click.option("--names", is_flag=True, help="Add children's names (for use at a desk, not in "
+              "mail).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything is overdue (as 'git diff "
+              "--exit-code'), else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when nothing is overdue.")
+@pass_state
+def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, quiet):
+    """List what is overdue in open cases: reviews, actions, nominations, consent.
+
+    Due today is not overdue. The text report groups by lead professional, one line per
+    item (case ID, kind, due date, days overdue) and a count at the end, or a single
+    'nothing overdue' line. Children's names appear only with --names, because reports are
+    often mailed. JSON is one array of objects (case, kind, item, due, days_overdue,
+    upcoming, lead_professional, lead_professional_name, owner); CSV has the same columns.
+    """
+    from lpcli.reports import overdue as od
+
+    cb = state.casebook
+    day = as_of_date(as_of, cb)
+    items = od.find(cb, day, within=within, kinds=kinds or od.KINDS, lead=lead, agency=agency,
+                    cases=output.iter_cases(cb), names=names)
+    late = [i for i in items if not i.upcoming]
+    columns = list(od.COLUMNS) + (["child_name"] if names else [])
+    if fmt != "text" or items or not quiet:
+        output.print_report([i.as_dict(names) for i in items], fmt, columns=columns,
+                            text=lambda: od.render_text(items, day, names) if items
+                            else f"nothing overdue as of {day.isoformat()}")
+    sys.exit(1 if exit_code and late else 0)
+
+
+@examples("lpcli caseload", "lpcli caseload --format csv > caseload.csv")
+@command()
+@as_of_option("Count overdue actions from this date (default: today).")
+@format_option(vocabulary.TEXT_JSON_CSV)
+@pass_state
+def caseload(state, as_of, fmt):
+    """Who carries what: open cases each practitioner leads, the open and overdue actions
+    they own, and their capacity from practitioners.yaml (over capacity stands out)."""
+    from lpcli.reports import caseload as cl
+
+    cb = state.casebook
+    rows = cl.caseloads(cb, as_of_date(as_of, cb), cases=output.iter_cases(cb))
+    if fmt == "csv":
+        output.print_report([{**r.as_dict(), "cases": " ".join(r.cases)} for r in rows], fmt,
+                            columns=list(cl.COLUMNS), text=None)
+        return
+    color = output.use_color(state.color)
+    output.print_report([r.as_dict() for r in rows], fmt, columns=list(cl.COLUMNS),
+                        text=lambda: _caseload_text(rows, color), color=color)
+
+
+def _caseload_text(rows, color: bool) -> str:
+    cells = [["PRACTITIONER", "NAME", "AGENCY", "LEADS", "ACTIONS", "OVERDUE", ""]]
+    for r in rows:
+        flag = ("OVER CAPACITY" if r.over_capacity else "cannot lead" if r.capacity == 0
+                else "at capacity" if r.at_capacity else "")
+        agency = r.agency if len(r.agency) <= 24 else r.agency[:23] + "\u2026"
+        cells.append([r.practitioner, r.name, agency, f"{r.leads}/{r.capacity}",
+                      str(r.actions_open), str(r.actions_overdue), flag])
+    lines = table(cells)
+    if color:  # over capacity stands out (click strips the escapes where there is no colour)
+        lines = [lines[0]] + [click.style(ln, fg="red", bold=True) if r.over_capacity else ln
+                              for ln, r in zip(lines[1:], rows)]
+    over = sum(1 for r in rows if r.over_capacity)
+    lines.append(f"{len(rows)} practitioners, {sum(r.leads for r in rows)} open cases led"
+                 + (f", {over} over capacity" if over else ""))
+    return "\n".join(lines)
+
+
+@examples("lpcli retention", "lpcli retention --as-of 2032-04-01 --format csv > past.csv",
+          "lpcli retention --quiet --exit-code    # monthly in cron: silent unless any is past")
+@command()
+@as_of_option()
+@format_option(vocabulary.TEXT_JSON_CSV)
+@click.option("--exact-dates", is_flag=True, help="Print the end date and days past where "
+              "they come from a birthday too (they give away the date of birth: for use at a "
+              "desk, not in mail).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when any closed case is past "
+              "retention, else 0.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when no case is past retention.")
+@pass_state
+def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
+    """List closed cases kept longer than the retention rule in lpcli.yaml allows.
+
+    The rule is 'retention:' in lpcli.yaml: years_after_closure, until_age (a birthday), or
+    both (then whichever ends later). Open and reopened cases are never listed. Each line:
+    case ID, closure date and reason, when retention ended and how many days ago. Where a
+    birthday rule decided, that date would give away the child's date of birth, so it is
+    withheld unless --exact-dates. JSON is an array of objects (case, closed, reason,
+    retention_ended, basis, days_past; null where withheld); CSV has the same columns.
+    README 'Removing a case for good' says how to delete a case from git's history.
+    """
+    from lpcli.reports import retention as rt
+
+    cb = state.casebook
+    day = as_of_date(as_of, cb)
+    rt.rules(cb.settings)  # no rule: say so before reading any case
+    report = rt.find(output.iter_cases(cb), cb.settings, day)
+    rows = [e.as_dict(exact_dates) for e in report.expired]
+    if fmt != "text" or report.expired or not quiet:
+        output.print_report(rows, fmt, columns=list(rt.COLUMNS),
+                            text=lambda: rt.render_text(report, exact_dates))
+    sys.exit(1 if exit_code and report.expired else 0)
+
+
+@examples("lpcli calendar -o reviews.ics", "lpcli calendar --lead ed-okafor --actions -o mine.ics")
+@command()
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: stdout).")
+@click.option("--lead", metavar="PRACTITIONER", help="Only this practitioner's cases.")
+@click.option("--actions", is_flag=True, help="Also the due dates of open actions.")
+@click.option("--names", is_flag=True, help="Children's names and review venues in events "
+              "(off by default: calendars are shared and synced).")
+@as_of_option("Events from this date on (default: today).")
+@pass_state
+def calendar(state, out_file, lead, actions, names, as_of):
+    """Write an iCalendar file of upcoming reviews for Outlook, Google Calendar, Thunderbird.
+
+    One all-day event per review, with a stable UID per case and review so that importing
+    again updates events instead of duplicating them. Summaries carry the case ID and the
+    lead professional.
+    """
+    from lpcli.reports import ical
+    from lpcli.files.safeio import atomic_write
+
+    cb = state.casebook
+    day = as_of_date(as_of, cb)
+    evts = ical.events(cb, day, lead=lead, actions=actions, names=names, cases=output.iter_cases(cb))
+    text = ical.to_ics(evts, day)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(out_file, text)
+        output.wrote(out_file, len(text), f": {len(evts)} event{'s' if len(evts) != 1 else ''}")

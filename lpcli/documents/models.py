@@ -1,0 +1,292 @@
+"""View models: a case turned into what a document shows.
+
+Friendly labels, names resolved from the directory, dates as ``datetime.date``, and consent
+applied: what the receiving agency may not have is never in the model, so no template (not
+even a casebook's own) can print it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lpcli.casebook.book import Casebook
+from lpcli.check import facts
+from lpcli.check.facts import consent_allows, last_review, next_review_due
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
+from lpcli.core.errors import EnvironmentProblem
+from lpcli.documents.labels import (ACTION_STATUS, AGENCY_TYPE_LABELS, DOMAIN_LABELS,
+                                    ELEMENT_LABELS, SATISFACTION, STATUTORY_LABELS,
+                                    TOPIC_LABELS, TRANSITION_LABELS)
+from lpcli.documents.templates import logo
+
+def _d(value):
+    return facts.as_date(value)
+
+
+def _child(data) -> dict:
+    child = data.get("child") or {}
+    given, family = child.get("given_name", ""), child.get("family_name", "")
+    return {"name": f"{given} {family}".strip(), "given_name": given, "family_name": family,
+            "known_as": child.get("known_as") or given,
+            "date_of_birth": _d(child.get("date_of_birth")),
+            "expected_date": _d(child.get("expected_date")),
+            "school": (child.get("school") or {}).get("name"),
+            "year_group": (child.get("school") or {}).get("year_group"),
+            "address": _address(child.get("address")),
+            "languages": child.get("languages") or [],
+            "disability_sen": _sen(child.get("disability_sen"))}
+
+
+# The view model gives every optional field a value (None when absent), so that templates,
+# which run with strict undefined variables, need no 'is defined' tests.
+def _address(a):
+    if not isinstance(a, dict):
+        return None
+    return {"lines": a.get("lines") or [], "postcode": a.get("postcode")}
+
+
+def _sen(s):
+    if not isinstance(s, dict):
+        return None
+    return {"sen_status": s.get("sen_status"), "disability": s.get("disability"),
+            "details": s.get("details")}
+
+
+def _person(directory, pid, team_role=None) -> dict:
+    p = directory.get(pid)
+    if p is None:
+        return {"id": pid, "name": pid, "role": team_role or "", "agency": "", "phone": None,
+                "email": None}
+    return {"id": pid, "name": p.name, "role": team_role or p.data.get("role", ""),
+            "job_title": p.data.get("role", ""), "agency": p.agency,
+            "agency_type": p.agency_type, "phone": p.data.get("phone"),
+            "email": p.data.get("email")}
+
+
+def _owner(data, directory, owner, child) -> str:
+    family = {m.get("id"): m for m in data.get("family") or [] if isinstance(m, dict)}
+    if owner == "child":
+        return child["known_as"]
+    if owner in family:
+        m = family[owner]
+        return f"{m.get('name')} ({m.get('relationship')})"
+    p = directory.get(owner)
+    return f"{p.name} ({p.data.get('role', '')})" if p else owner
+
+
+def _needs(data, withheld=frozenset()) -> dict:
+    """Strengths and worries by area, with the family's words where recorded."""
+    domains = ((data.get("assessment") or {}).get("domains") or {})
+    going_well, worries, by_domain = [], [], []
+    for domain, elements in domains.items():
+        if domain in withheld or not isinstance(elements, dict):
+            continue
+        rows = []
+        for element, entry in elements.items():
+            ref = f"{domain}.{element}"
+            if ref in withheld or not isinstance(entry, dict):
+                continue
+            label = ELEMENT_LABELS.get(ref, element.replace("_", " ").capitalize())
+            if entry.get("strengths"):
+                going_well.append({"area": label, "text": entry["strengths"]})
+            if entry.get("needs"):
+                worries.append({"area": label, "text": entry["needs"],
+                                "family_words": entry.get("family_words")})
+            rows.append({"area": label, "strengths": entry.get("strengths"),
+                         "needs": entry.get("needs"), "family_words": entry.get("family_words"),
+                         "agency": entry.get("agency")})
+        if rows:
+            by_domain.append({"domain": DOMAIN_LABELS.get(domain, domain), "elements": rows})
+    return {"going_well": going_well, "worries": worries, "by_domain": by_domain}
+
+
+def _agency_words(refs) -> list[str]:
+    return [AGENCY_TYPE_LABELS.get(str(r), str(r)) for r in refs or []]
+
+
+def _plan(data, directory, child, today) -> dict:
+    plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    actions = []
+    for a in plan.get("actions") or []:
+        if not isinstance(a, dict):
+            continue
+        due = _d(a.get("due"))
+        actions.append({"id": a.get("id"), "outcome": a.get("outcome"), "text": a.get("text"),
+                        "owner": _owner(data, directory, a.get("owner"), child),
+                        "owner_id": a.get("owner"), "due": due,
+                        "status": a.get("status"),
+                        "status_label": ACTION_STATUS.get(a.get("status"), a.get("status")),
+                        "open": a.get("status") in OPEN_ACTION_STATUSES,
+                        "late": a.get("status") in OPEN_ACTION_STATUSES and due is not None
+                        and due < today})
+    outcomes = []
+    for o in plan.get("outcomes") or []:
+        if isinstance(o, dict):
+            outcomes.append({"id": o.get("id"), "text": o.get("text"),
+                             "measure": o.get("measure"),
+                             "actions": [a for a in actions if a["outcome"] == o.get("id")]})
+    loose = [a for a in actions if a["outcome"] not in {o["id"] for o in outcomes}]
+    return {"agreed": _d(plan.get("agreed")), "outcomes": outcomes, "actions": actions,
+            "other_actions": loose, "open_actions": [a for a in actions if a["open"]]}
+
+
+def _review(r, directory, data, child) -> dict:
+    return {"date": _d(r.get("date")), "progress": r.get("progress"),
+            "changed_circumstances": r.get("changed_circumstances"),
+            "plan_changes": r.get("plan_changes"), "family_view": r.get("family_view"),
+            "child_view": r.get("child_view"),
+            "practitioner_views": r.get("practitioner_views"),
+            "signposting": r.get("signposting"), "exit_strategy": r.get("exit_strategy"),
+            "family_satisfaction": SATISFACTION.get(r.get("family_satisfaction")),
+            "within_timescales": r.get("within_timescales"),
+            "next_review": _d(r.get("next_review")),
+            "attendees": [_owner(data, directory, x, child) for x in r.get("attendees") or []]}
+
+
+def _common(casebook: Casebook, data: dict, today: dt.date) -> dict:
+    settings = casebook.settings
+    directory = casebook.directory
+    child = _child(data)
+    lead_id = facts.current_lead(data)
+    team = []
+    for m in data.get("team") or []:
+        if isinstance(m, dict) and not _d(m.get("until")) and m.get("practitioner") != lead_id:
+            person = _person(directory, m.get("practitioner"), m.get("role"))
+            if m.get("agency"):
+                person["agency"] = m["agency"]
+            team.append(person)
+    lead = None
+    if lead_id:
+        role = next((m.get("role") for m in data.get("team") or []
+                     if isinstance(m, dict) and m.get("practitioner") == lead_id), None)
+        lead = _person(directory, lead_id, role)
+    return {"case_id": data.get("id"), "agency": settings.get("agency", ""),
+            "logo": logo(casebook), "printed_on": today, "child": child, "lead": lead,
+            "team": team, "directory": directory}
+
+
+def plan_model(casebook: Casebook, case_id: str, today: dt.date) -> dict:
+    data = casebook.read_case(case_id)
+    model = _common(casebook, data, today)
+    child = model.pop("child")
+    directory = model.pop("directory")
+    assessment = data.get("assessment") or {}
+    last = last_review(data)
+    venue = None
+    if last is not None:
+        venue = last.get("next_review_venue")
+    elif isinstance(data.get("plan"), dict):
+        venue = data["plan"].get("first_review_venue")
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    model.update({
+        "child": child,
+        "status": data.get("status"),
+        **_needs(data),
+        "child_views": assessment.get("child_views"),
+        "parent_views": assessment.get("parent_views"),
+        "plan": _plan(data, directory, child, today),
+        "last_review": _review(last, directory, data, child) if last else None,
+        "next_review": {"date": next_review_due(data, casebook.settings), "venue": venue},
+        "consent": {"recorded": bool(consent), "date": _d(consent.get("date")),
+                    "share_with": _agency_words(consent.get("share_with")),
+                    "do_not_share_with": _agency_words(consent.get("do_not_share_with")),
+                    "withdrawn": _d((consent.get("withdrawn") or {}).get("date"))},
+    })
+    return model
+
+
+def handover_model(casebook: Casebook, case_id: str, today: dt.date,
+                   to: str | None = None) -> dict:
+    """The handover document's model for the latest handover (or a planned one ``to``)."""
+    data = casebook.read_case(case_id)
+    directory = casebook.directory
+    handovers = [h for h in data.get("handovers") or [] if isinstance(h, dict)]
+    if to:
+        record = {"date": today, "from": facts.current_lead(data), "to": to,
+                  "transition": "other", "planned": True,
+                  "outstanding_actions": [a.get("id") for a in
+                                          (data.get("plan") or {}).get("actions") or []
+                                          if isinstance(a, dict)
+                                          and a.get("status") in OPEN_ACTION_STATUSES]}
+    elif handovers:
+        record = dict(handovers[-1])
+        record["date"] = _d(record.get("date"))
+    else:
+        raise EnvironmentProblem(
+            f"{case_id} has no handover recorded",
+            hint=f"record it with 'lpcli handover {case_id} ...', or prepare the document for "
+                 "a planned one with --to PRACTITIONER")
+    receiver = directory.get(record.get("to"))
+    agency = record.get("receiving_agency") or (receiver.agency if receiver else None)
+    agency_type = receiver.agency_type if receiver else None
+    ok, why = consent_allows(data, agency, agency_type)
+    if not ok:
+        from lpcli.workflow.common import refuse
+
+        refuse("the handover document", "consent",
+               f"{why} ({agency or record.get('to')})",
+               hint="nothing was written; check the case's consent with the family first")
+    withheld = _withheld(data, agency, agency_type)
+    model = _common(casebook, data, today)
+    child = model.pop("child")
+    model.pop("directory")
+    if "address" in withheld:
+        child["address"] = None
+    if "disability_sen" in withheld:
+        child["disability_sen"] = None
+    family = []
+    for m in data.get("family") or []:
+        if isinstance(m, dict):
+            entry = {"name": m.get("name"), "relationship": m.get("relationship"),
+                     "parental_responsibility": m.get("parental_responsibility"),
+                     "lives_with_child": m.get("lives_with_child")}
+            if "family_contacts" not in withheld:
+                entry.update(phone=m.get("phone"), email=m.get("email"))
+            family.append(entry)
+    statutory = data.get("statutory") if isinstance(data.get("statutory"), dict) else {}
+    reviews = [] if "reviews" in withheld else [
+        _review(r, directory, data, child) for r in data.get("reviews") or []
+        if isinstance(r, dict)]
+    assessment = data.get("assessment") or {}
+    plan = _plan(data, directory, child, today)
+    outstanding = set(record.get("outstanding_actions") or [])
+    model.update({
+        "child": child, "family": family,
+        "statutory": {"status": STATUTORY_LABELS.get(statutory.get("status", "none")),
+                      "since": _d(statutory.get("since")),
+                      "practitioner": _person(directory, statutory["practitioner"])
+                      if statutory.get("practitioner") else None},
+        **_needs(data, withheld),
+        "assessment_date": _d(assessment.get("date")),
+        "child_views": None if "views" in withheld else assessment.get("child_views"),
+        "parent_views": None if "views" in withheld else assessment.get("parent_views"),
+        "plan": plan,
+        "outstanding_actions": [a for a in plan["actions"] if a["id"] in outstanding
+                                or (record.get("planned") and a["open"])],
+        "reviews": reviews,
+        "handover": {"date": record.get("date"), "planned": bool(record.get("planned")),
+                     "from": _person(directory, record["from"]) if record.get("from") else None,
+                     "to": _person(directory, record.get("to")),
+                     "receiving_agency": agency,
+                     "transition": TRANSITION_LABELS.get(record.get("transition"), "Other"),
+                     "reason": record.get("reason"), "notes": record.get("notes")},
+        "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
+        "next_review": {"date": next_review_due(data, casebook.settings)},
+    })
+    return model
+
+
+def _withheld(data, agency, agency_type) -> set[str]:
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    names = {x.casefold() for x in (agency, agency_type) if x}
+    out = set()
+    for w in consent.get("withhold") or []:
+        if isinstance(w, dict) and str(w.get("agency", "")).casefold() in names:
+            out.update(w.get("topics") or [])
+    return out
+
+
+# -- safe rendering --------------------------------------------------------------------------
+
+# Bidirectional controls and other invisible format characters: shown as [U+202E] so that text
+# typed into a case cannot reverse or hide what the printed page says.
