@@ -722,7 +722,10 @@ class FuzzCasebook:
             outcome.problems.append(Problem("exit-code", command, f"exit {result.exit_code}"))
         if "Traceback" in stderr or "Traceback" in stdout:
             outcome.problems.append(Problem("traceback", command))
-        if is_json(args) and result.exit_code in (0, 1):
+        # A refusal (exit 1 with an error on stderr: the file asked for has errors) prints
+        # no JSON; anything that prints must print JSON a script can parse.
+        refused = result.exit_code == 1 and not stdout.strip() and "lpcli: error:" in stderr
+        if is_json(args) and result.exit_code in (0, 1) and not refused:
             try:
                 json.loads(stdout)
             except ValueError:

@@ -122,12 +122,12 @@ def test_descriptions_never_quote_a_file(mutator):
 def test_a_crash_is_found_and_placed(fuzz_book, mutator, monkeypatch):
     """The harness is not blind: an exception raised inside lpcli is a problem, with the
     innermost lpcli line, whether lpcli lets it out or reports it as an internal error."""
-    import lpcli.dates
+    import lpcli.core.dates
 
     def broken(*args, **kwargs):
         raise TypeError("planted")
 
-    monkeypatch.setattr(lpcli.dates, "today", broken)
+    monkeypatch.setattr(lpcli.core.dates, "today", broken)
     outcome = fuzzing.Outcome()
     fuzz_book._check(["overdue", "--format", "json"], outcome)
     assert [p.exc_type for p in outcome.problems][:1] == ["TypeError"], outcome.problems

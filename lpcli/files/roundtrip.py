@@ -19,6 +19,7 @@ def _round_trip_yaml(indent=CANONICAL_INDENT):
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt", pure=True)
+    y.Constructor = _constructor()
     y.preserve_quotes = True
     y.width = 4096  # never fold long text lines: a re-wrapped note is a spurious diff
     mapping, sequence, offset = indent
@@ -26,6 +27,24 @@ def _round_trip_yaml(indent=CANONICAL_INDENT):
     # lpcli never writes anchors/aliases: the strict loader would reject its own output.
     y.representer.ignore_aliases = lambda *args: True
     return y
+
+
+def _constructor():
+    """ruamel's round-trip constructor, except that text that only looks like a date
+    ('2026-13-45', '0000-00-00') stays text. lpcli reads dates as text and checks them with
+    the schema; ruamel would raise on them and no edit of such a file could be made."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node, values=None):
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError):
+                return self.construct_scalar(node)
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                                Constructor.construct_yaml_timestamp)
+    return Constructor
 
 
 _KEY_LINE = re.compile(r"^( *)[^\s#-][^:#]*:\s*(#.*)?$")

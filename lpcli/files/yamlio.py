@@ -29,6 +29,7 @@ from typing import Any
 # Limits checked before and during parsing, so hostile files fail fast instead of hanging.
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 50
+MAX_INT_CHARS = 64  # a longer integer reads as infinite (resolve_plain)
 
 
 @dataclass
@@ -88,12 +89,15 @@ def resolve_plain(value: str):
         return True
     if value in _FALSE:
         return False
-    if _INT10.fullmatch(value):
-        return int(value)
-    if _INT8.fullmatch(value):
-        return int(value[2:], 8)
-    if _INT16.fullmatch(value):
-        return int(value[2:], 16)
+    if _INT10.fullmatch(value) or _INT8.fullmatch(value) or _INT16.fullmatch(value):
+        if len(value) > MAX_INT_CHARS:
+            # Python refuses to convert (or print) integers of thousands of digits; nothing
+            # lpcli stores is near this long, so such a number reads as infinite, which every
+            # schema then refuses with a message instead of a crash.
+            return float("-inf") if value.startswith("-") else float("inf")
+        if _INT10.fullmatch(value):
+            return int(value)
+        return int(value[2:], 8 if value.startswith("0o") else 16)
     if _FLOAT.fullmatch(value):
         return float(value)
     if _INF.fullmatch(value):
