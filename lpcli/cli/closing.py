@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import (case_argument,
-                               date_option, opt_date)
+from lpcli.cli.options import case_argument, date_option, opt_date
+
 
 @examples("lpcli close LP-4F7QK-9M2XA --reason needs_met \\",
           "    --exit-strategy 'School continues reading support; family knows how to return'")

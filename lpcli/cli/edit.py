@@ -88,7 +88,7 @@ def _edit_until_valid(cb, target, original: str, tmp, resolving: bool) -> str | 
         click.echo(f"The edited case has {len(errors)} error(s); it was not saved:", err=True)
         for d in errors:
             click.echo(f"  {d.as_text()}", err=True)
-        if not sys.stdin.isatty() or click.prompt(
+        if not output.is_terminal() or click.prompt(
                 "(e)dit again or (a)bandon?", type=click.Choice(["e", "a"]), default="e",
                 err=True) == "a":
             click.echo("Edit abandoned; the case is unchanged.", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -43,14 +42,16 @@ def init(state, directory, agency, clone_url):
         return
     directory = directory or Path(".")
     if not agency:
-        if sys.stdin.isatty():
+        if output.is_terminal():
             agency = click.prompt("Agency name")
         else:
             raise click.UsageError("--agency is required when not run in a terminal")
     env = gitstore.identity_for_new_repo(directory, state.author)
     path = scaffold.init_casebook(directory, agency, env)
     click.echo(f"Created an lpcli casebook in {path}")
-    click.echo("Next: add practitioners to practitioners.yaml, then 'lpcli new --name ... --dob ...'")
+    click.echo("Next: add your practitioners ('lpcli practitioner add ID --name ...', or "
+               "'lpcli practitioner import staff.csv'), then open a case: 'lpcli new --name "
+               "... --dob ...'")
 
 
 def _init_clone(url, directory, agency) -> None:

@@ -8,8 +8,8 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import (FORMAT_TEXT_JSON, case_argument,
-                               date_option, opt_date)
+from lpcli.cli.options import FORMAT_TEXT_JSON, case_argument, date_option, opt_date
+
 
 @examples("lpcli nominate LP-TX681-MBQS9 --suggest",
           "lpcli nominate LP-TX681-MBQS9 fs-ahmed --meeting-date 2026-11-19 --family-agreed \\",
@@ -102,7 +102,7 @@ def _print_suggestions(cb, case_id, candidates, fmt):
         return
     if not candidates:
         click.echo(f"{case_id} has no current team members to suggest; add the practitioners "
-                   "working with the child to 'team' (lpcli edit)")
+                   f"working with the child: lpcli team add {case_id} PRACTITIONER --role TEXT")
         return
     click.echo(f"Lead professional candidates for {case_id} (the meeting decides, with the "
                "family):")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import (case_argument,
-                               checked_date, date_option, opt_date)
+from lpcli.cli.options import case_argument, checked_date, date_option, opt_date
 from lpcli.core import vocabulary
+
 
 @examples("lpcli review LP-4F7QK-9M2XA --date 2026-11-20 --progress 'Reading improving' \\",
           "    --family-view 'Happy with school support' --next-review 2027-01-08",
@@ -81,7 +80,7 @@ def review(state, case_id, date_, progress, outcome_progress, changed_circumstan
             items.append({"outcome": oid, "rating": rating})
         given["outcome_progress"] = items
     fields.update({k: v for k, v in given.items() if v is not None})
-    if sys.stdin.isatty() and not no_input:
+    if output.is_terminal() and not no_input:
         _ask_review(fields)
     output.done(state, reviews.record_review(cb, case_id, fields, author=state.author))
 
@@ -150,8 +149,8 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
     The first action of a case without a plan starts the plan, agreed on --date; the first
     review then falls due after the casebook's first-review interval.
     """
-    from lpcli.workflow import actions
     from lpcli.core import dates
+    from lpcli.workflow import actions
 
     output.done(state, actions.add_action(state.casebook, case_id, owner=owner,
                                     due=dates.parse(due, "--due"), text=text, outcome=outcome,

@@ -7,8 +7,10 @@ import sys
 
 import click
 
+from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import (FORMAT_TEXT_JSON)
+from lpcli.cli.options import FORMAT_TEXT_JSON
+
 
 @examples("lpcli sync", "lpcli sync --dry-run", "lpcli sync --abort",
           "lpcli sync --format json | jq .unresolved")
@@ -37,7 +39,7 @@ def sync(state, dry_run, abort, fmt):
     """
     from lpcli import sync as syncmod
 
-    syncer = syncmod.Sync(state.casebook, author=state.author, prompt=sys.stdin.isatty())
+    syncer = syncmod.Sync(state.casebook, author=state.author, prompt=output.is_terminal())
     report = syncer.run(dry_run=dry_run, abort=abort)
     for note in syncer.session.notes:
         click.echo(f"lpcli: note: {note}", err=True)

@@ -112,7 +112,7 @@ SCHEMA_ENUMS = {
 SCHEMA_ENUM_PATHS = {
     "case/properties/status": "CASE_STATUSES",
     "case/properties/child/properties/disability_sen/properties/sen_status": "SEN_STATUSES",
-    "case/properties/consent/properties/withhold/items/properties/topics/items": "TOPICS",
+    "case/definitions/consent/properties/withhold/items/properties/topics/items": "TOPICS",
     "case/properties/assessment/properties/framework": "ASSESSMENT_FRAMEWORKS",
     "case/properties/assessment/properties/outcome": "ASSESSMENT_OUTCOMES",
     "case/properties/statutory/properties/status": "STATUTORY_STATUSES",

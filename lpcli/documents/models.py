@@ -12,12 +12,20 @@ import datetime as dt
 from lpcli.casebook.book import Casebook
 from lpcli.check import facts
 from lpcli.check.facts import consent_allows, last_review, next_review_due
-from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 from lpcli.core.errors import EnvironmentProblem
-from lpcli.documents.labels import (ACTION_STATUS, AGENCY_TYPE_LABELS, DOMAIN_LABELS,
-                                    ELEMENT_LABELS, SATISFACTION, STATUTORY_LABELS,
-                                    TOPIC_LABELS, TRANSITION_LABELS)
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
+from lpcli.documents.labels import (
+    ACTION_STATUS,
+    AGENCY_TYPE_LABELS,
+    DOMAIN_LABELS,
+    ELEMENT_LABELS,
+    SATISFACTION,
+    STATUTORY_LABELS,
+    TOPIC_LABELS,
+    TRANSITION_LABELS,
+)
 from lpcli.documents.templates import logo
+
 
 def _d(value):
     return facts.as_date(value)

@@ -200,7 +200,6 @@ def identity_for_new_repo(directory: Path, author: str | None, fallback: str | N
     so a machine with no git identity learns that before anything is made)."""
     import subprocess
 
-
     author = author or None
     known = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=directory if
                            directory.exists() else None, capture_output=True).returncode == 0

@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lpcli.check import facts
 from lpcli.casebook.book import Casebook
+from lpcli.check import facts
 from lpcli.check.facts import as_date, next_review_due
 from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, OVERDUE_KINDS
 

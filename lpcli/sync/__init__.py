@@ -34,14 +34,14 @@ from pathlib import Path
 
 from lpcli import gitstore
 from lpcli.casebook import records
-from lpcli.casebook.lock import casebook_lock
-from lpcli.files.safeio import atomic_write
-from lpcli.files import loader, yamlio
 from lpcli.casebook.book import Casebook, Directory
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
+from lpcli.casebook.lock import casebook_lock
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR
 from lpcli.core.errors import EnvironmentProblem, RepositoryStateError
+from lpcli.files import loader, yamlio
+from lpcli.files.safeio import atomic_write
 
 DEFAULT_REMOTE = "origin"
 ATTEMPTS = 3  # fetch-merge-push rounds before giving up on a remote that keeps moving
@@ -270,11 +270,11 @@ def check_tree(repo, tree_sha: str, paths) -> list:
     case's validity depends on the directory (a practitioner removed on one side, named in
     a case on the other).
     """
-    from lpcli.files import yamlio
     from lpcli.casebook.cache import diags_from_json
-    from lpcli.core.diagnostics import Diagnostic
-    from lpcli.casebook.scan import analyse
     from lpcli.casebook.checker import check, check_loaded
+    from lpcli.casebook.scan import analyse
+    from lpcli.core.diagnostics import Diagnostic
+    from lpcli.files import yamlio
 
     # path → (mode, object id) for every file in the tree
     entries = {}

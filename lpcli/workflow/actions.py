@@ -9,10 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 from lpcli.casebook import records
+from lpcli.casebook.book import Casebook
 from lpcli.check import facts
 from lpcli.files import roundtrip
-from lpcli.casebook.book import Casebook
-from lpcli.workflow.common import Refusals, check_event_date, next_id, refuse, require_open, set_case_key
+from lpcli.workflow.common import (
+    Refusals,
+    check_event_date,
+    next_id,
+    refuse,
+    require_open,
+    set_case_key,
+)
+
 
 def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, text: str,
                outcome: str | None = None, date: dt.date | None = None,

@@ -9,11 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 from lpcli.casebook import records
-from lpcli.check import facts
-from lpcli.files import roundtrip
 from lpcli.casebook.book import Casebook
+from lpcli.check import facts
 from lpcli.core.vocabulary import CLOSURE_REASONS
-from lpcli.workflow.common import Refusals, case_list, check_event_date, refuse, require_open, set_case_key
+from lpcli.files import roundtrip
+from lpcli.workflow.common import (
+    Refusals,
+    case_list,
+    check_event_date,
+    refuse,
+    require_open,
+    set_case_key,
+)
+
 
 def close(casebook: Casebook, case_id: str, *, reason: str, exit_strategy: str,
           closed_by: str | None = None, date: dt.date | None = None,
@@ -25,7 +33,8 @@ def close(casebook: Casebook, case_id: str, *, reason: str, exit_strategy: str,
         refusals = Refusals("closing")
         check_event_date(refusals, data, when, ctx.today, "the closure date")
         if reason not in CLOSURE_REASONS:
-            refusals.add("closure-reason", "the reason must be one of: " + ", ".join(CLOSURE_REASONS))
+            refusals.add("closure-reason",
+                         "the reason must be one of: " + ", ".join(CLOSURE_REASONS))
         if not exit_strategy.strip():
             refusals.add("exit-strategy", "record the exit strategy (--exit-strategy)")
         last = max((facts.as_date(r.get("date")) for r in data.get("reviews") or []

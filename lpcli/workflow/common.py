@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from lpcli.core.errors import RuleViolation
 from lpcli.check.facts import as_date
+from lpcli.core.errors import RuleViolation
 
 
 class Refusals:
@@ -59,7 +59,8 @@ def next_id(items, prefix: str) -> str:
     """The next ID in a series such as M1, M2 ... (one past the highest number used)."""
     highest = 0
     for item in items or []:
-        m = re.fullmatch(rf"{prefix}(\d+)", str(item.get("id", ""))) if hasattr(item, "get") else None
+        m = (re.fullmatch(rf"{prefix}(\d+)", str(item.get("id", "")))
+             if hasattr(item, "get") else None)
         if m:
             highest = max(highest, int(m.group(1)))
     return f"{prefix}{highest + 1}"
@@ -81,7 +82,8 @@ def set_key(doc, key, value, after: tuple = ()):
 
 # The order of top-level keys in a case file, as the schema documents them.
 CASE_ORDER = ("id", "status", "opened", "opened_by", "source", "child", "family",
-              "family_wishes", "consent", "assessment", "statutory", "team", "meetings",
+              "family_wishes", "consent", "consent_history", "assessment", "statutory", "team",
+              "meetings",
               "lead_professional", "lead_professional_history", "unresolved_nomination", "plan",
               "reviews", "handovers", "closure", "reopenings", "events")
 

@@ -10,11 +10,20 @@ from __future__ import annotations
 import datetime as dt
 
 from lpcli.casebook import records
+from lpcli.casebook.book import Casebook
 from lpcli.check import facts
 from lpcli.files import roundtrip
-from lpcli.casebook.book import Casebook
+from lpcli.workflow import meetings
+from lpcli.workflow.common import (
+    Refusals,
+    case_list,
+    check_event_date,
+    next_id,
+    refuse,
+    require_open,
+)
 from lpcli.workflow.nominate import check_candidate
-from lpcli.workflow.common import (Refusals, case_list, check_event_date, next_id, refuse, require_open)
+
 
 def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
              family_informed: bool, family_agreed: bool, manager_agreed: bool,
@@ -47,12 +56,15 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         check_candidate(refusals, data, new_pid, directory, on=when,
                         family_agreed=family_agreed, manager_agreed=manager_agreed,
                         presence=presence)
+        meeting = meetings.on_date(data, when)
+        meetings.check_presence(refusals, meeting, new_pid, presence)
         person = directory.get(new_pid)
         agency = receiving_agency or (person.agency if person else None)
         ok, why = facts.consent_allows(data, agency, person.agency_type if person else None)
         if not ok:
             refusals.add("consent", f"{why} ({agency or new_pid}); the case cannot be handed "
-                         "over to them without the family's consent")
+                         "over to them without the family's consent (record what the family "
+                         f"agreed: lpcli consent give {case_id} --given-by ID --share-with ...)")
         refusals.raise_if_any()
 
         hid = next_id(data.get("handovers"), "H")
@@ -71,6 +83,8 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         doc["lead_professional"] = {
             "practitioner": new_pid, "since": roundtrip.to_yaml_date(when), "family_agreed": True,
             "manager_agreed": True, "agreement": presence, "rationale": reason}
+        if meeting is not None:
+            doc["lead_professional"]["meeting"] = meeting["id"]
         case_list(doc, "handovers").append(record)
         ctx.event(doc, "handed_over", when, f"handover {hid} from {old} to {new_pid}")
         return f"handed over from {old} to {new_pid}"

@@ -14,13 +14,15 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from lpcli.casebook import records
-from lpcli.check import facts
-from lpcli.core import vocabulary
-from lpcli.files import roundtrip
 from lpcli.casebook.book import Casebook
-from lpcli.core.vocabulary import PRESENCES
+from lpcli.check import facts
 from lpcli.check.facts import as_date
-from lpcli.workflow.common import Refusals, case_list, check_event_date, next_id, require_open, set_case_key
+from lpcli.core import vocabulary
+from lpcli.core.vocabulary import PRESENCES
+from lpcli.files import roundtrip
+from lpcli.workflow import meetings
+from lpcli.workflow.common import Refusals, check_event_date, require_open, set_case_key
+
 
 def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: dt.date,
                     family_agreed: bool, manager_agreed: bool, presence: str | None) -> None:
@@ -33,7 +35,8 @@ def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: 
     if pid not in facts.team_members(data, on):
         refusals.add("lead-not-in-team",
                      f"{pid} is not working with the child (not in the team); the lead "
-                     "professional is chosen from the practitioners already in the team")
+                     "professional is chosen from the practitioners already in the team "
+                     f"(add them first: lpcli team add {data.get('id')} {pid} --role TEXT)")
     required = facts.statutory_lead(data)
     if required and pid != required:
         status = data["statutory"]["status"]
@@ -59,7 +62,8 @@ def check_needs(refusals: Refusals, data: dict, meeting: dt.date) -> None:
         if not statutory:
             refusals.add("assessment-missing",
                          "no common assessment is recorded; the lead professional is nominated "
-                         "at the multi-agency meeting held after the assessment")
+                         "at the multi-agency meeting held after the assessment (record it: "
+                         f"lpcli assess {data.get('id')} --assessor PRACTITIONER --outcome ...)")
         return
     outcome = assessment.get("outcome")
     if not statutory and outcome == "no_additional_needs":
@@ -85,21 +89,6 @@ def _check_no_lead(refusals: Refusals, data: dict, case_id: str) -> None:
                      "--reason TEXT --family-informed ...")
 
 
-def _meeting(doc, data, meeting_date, kind, venue, attendees, outcome, escalated_to=None):
-    meetings = case_list(doc, "meetings")
-    mid = next_id(data.get("meetings"), "M")
-    entry = {"id": mid, "date": roundtrip.to_yaml_date(meeting_date), "kind": kind}
-    if venue:
-        entry["venue"] = venue
-    if attendees:
-        entry["attendees"] = roundtrip.flow_list(attendees)
-    entry["outcome"] = outcome
-    if escalated_to:
-        entry["escalated_to"] = escalated_to
-    meetings.append(entry)
-    return mid
-
-
 def nominate(casebook: Casebook, case_id: str, pid: str, *, meeting_date: dt.date,
              family_agreed: bool, manager_agreed: bool, presence: str | None,
              rationale: str | None = None, criteria=(), start: dt.date | None = None,
@@ -122,9 +111,11 @@ def nominate(casebook: Casebook, case_id: str, pid: str, *, meeting_date: dt.dat
         check_candidate(refusals, data, pid, directory, on=meeting_date,
                         family_agreed=family_agreed, manager_agreed=manager_agreed,
                         presence=presence)
+        meetings.check_presence(refusals, meetings.on_date(data, meeting_date), pid, presence,
+                                attendees)
         refusals.raise_if_any()
-        mid = _meeting(doc, data, meeting_date, meeting_kind, venue,
-                       attendees or None, "lead_professional_agreed")
+        mid = meetings.use_or_record(doc, data, meeting_date, kind=meeting_kind, venue=venue,
+                                     attendees=attendees, outcome="lead_professional_agreed")
         appointment = {"practitioner": pid, "since": roundtrip.to_yaml_date(since), "meeting": mid,
                        "family_agreed": True, "manager_agreed": True, "agreement": presence}
         if criteria:
@@ -157,8 +148,9 @@ def record_unresolved(casebook: Casebook, case_id: str, *, meeting_date: dt.date
         if not escalated_to.strip():
             refusals.add("escalation", "say who the question was escalated to (--escalated-to)")
         refusals.raise_if_any()
-        mid = _meeting(doc, data, meeting_date, meeting_kind, venue, attendees or None,
-                       "unresolved", escalated_to)
+        mid = meetings.use_or_record(doc, data, meeting_date, kind=meeting_kind, venue=venue,
+                                     attendees=attendees, outcome="unresolved",
+                                     escalated_to=escalated_to)
         record = {"date": roundtrip.to_yaml_date(meeting_date), "meeting": mid,
                   "escalated_to": escalated_to}
         if reason:

@@ -10,7 +10,6 @@ import datetime as dt
 
 from lpcli.check.facts import as_date, interval_weeks, last_review
 
-
 # -- recording a review ----------------------------------------------------------------------
 
 # What a review weighs (domain guide §6), as the keys of a review record.
@@ -24,8 +23,8 @@ REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progres
 
 def load_review_file(path) -> dict:
     """A prepared review (``--from-file``): one YAML mapping of review fields, read strictly."""
-    from lpcli.files.loader import load_file
     from lpcli.core.errors import EnvironmentProblem
+    from lpcli.files.loader import load_file
 
     loaded = load_file(path)
     if loaded.problems:
@@ -58,7 +57,12 @@ def record_review(casebook, case_id: str, fields: dict, *, author: str | None = 
     the case's review interval)."""
     from lpcli.casebook import records
     from lpcli.files import roundtrip
-    from lpcli.workflow.common import Refusals, case_list, check_event_date, require_open
+    from lpcli.workflow.common import (
+        Refusals,
+        case_list,
+        check_event_date,
+        require_open,
+    )
 
     def change(doc, ctx):
         data = ctx.data

@@ -4,8 +4,13 @@ needs."""
 
 from __future__ import annotations
 
-from lpcli.check.facts import (current_lead, get, needs_lead_professional, statutory_lead,
-                               team_members)
+from lpcli.check.facts import (
+    current_lead,
+    get,
+    needs_lead_professional,
+    statutory_lead,
+    team_members,
+)
 from lpcli.check.rules.finding import Finding
 from lpcli.core.diagnostics import ERROR, WARNING
 from lpcli.core.vocabulary import STATUTORY_WORDS
@@ -16,8 +21,8 @@ def lead_in_team(case, directory):
     lead = current_lead(case)
     if lead and lead not in team_members(case):
         yield Finding(("lead_professional", "practitioner"), ERROR, "lead-not-in-team",
-                      f"lead professional '{lead}' is not a current member of the team; "
-                      "add them to 'team' or choose a team member")
+                      f"lead professional '{lead}' is not a current member of the team; add "
+                      f"them (lpcli team add {case.get('id')} {lead}) or choose a team member")
 
 
 def statutory_lead_rule(case, directory):
