@@ -6,7 +6,8 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import case_argument, date_option, opt_date
+from lpcli.cli.options import case_argument, choice, date_option, opt_date
+from lpcli.core import vocabulary
 
 
 @examples("lpcli close LP-4F7QK-9M2XA --reason needs_met \\",
@@ -14,10 +15,7 @@ from lpcli.cli.options import case_argument, date_option, opt_date
 @command()
 @case_argument()
 @click.option("--reason", required=True,
-              type=click.Choice(["needs_met", "family_disengaged", "consent_withdrawn",
-                                 "moved_out_of_area", "stepped_up_to_social_care",
-                                 "stepped_down_to_universal", "stepped_down_to_single_agency",
-                                 "other"]))
+              type=choice(vocabulary.CLOSURE_REASONS))
 @click.option("--exit-strategy", required=True, help="How the family is supported after closure.")
 @click.option("--closed-by", metavar="PRACTITIONER", help="Practitioner closing the case.")
 @date_option("Date of closure (default: today).")

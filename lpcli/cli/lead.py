@@ -8,7 +8,8 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import FORMAT_TEXT_JSON, case_argument, date_option, opt_date
+from lpcli.cli.options import FORMAT_TEXT_JSON, case_argument, choice, date_option, opt_date
+from lpcli.core import vocabulary
 
 
 @examples("lpcli nominate LP-TX681-MBQS9 --suggest",
@@ -32,18 +33,14 @@ from lpcli.cli.options import FORMAT_TEXT_JSON, case_argument, date_option, opt_
               help="They were not present but explicitly agreed beforehand.")
 @click.option("--rationale", help="Why this practitioner, against the criteria.")
 @click.option("--criterion", "criteria", multiple=True,
-              type=click.Choice(["predominant_needs", "main_agency", "existing_relationship",
-                                 "statutory_responsibility", "coordination_skills",
-                                 "draws_in_services", "knows_local_support", "capacity",
-                                 "family_wishes"]),
+              type=choice(vocabulary.CRITERIA),
               help="A criterion from the guidance this choice meets (repeatable).")
 @click.option("--escalated-to", metavar="NAME", help="With --unresolved: who it was escalated to.")
 @click.option("--reason", help="With --unresolved: why no one was clearly best placed.")
 @click.option("--venue", help="Where the meeting was held.")
 @click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER",
               help="A practitioner at the meeting (repeatable).")
-@click.option("--meeting-kind", type=click.Choice(["team_around_the_child",
-                                                   "team_around_the_family", "other"]),
+@click.option("--meeting-kind", type=choice(vocabulary.NOMINATION_MEETING_KINDS),
               default="team_around_the_family", show_default=True)
 @date_option("Date the lead professional takes up the role (default: the meeting date).")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
@@ -123,9 +120,7 @@ def _print_suggestions(cb, case_id, candidates, fmt):
 @click.argument("new_practitioner", metavar="NEW_PRACTITIONER")
 @click.option("--reason", required=True, help="Why the case is handed over.")
 @click.option("--family-informed", is_flag=True, help="The family was told and involved.")
-@click.option("--transition", type=click.Choice(["school_change", "adult_services", "moved_area",
-                                                 "step_up", "step_down", "lp_leaving_post",
-                                                 "other"]),
+@click.option("--transition", type=choice(vocabulary.TRANSITIONS),
               default="other", show_default=True, help="The transition point.")
 @click.option("--receiving-agency", metavar="NAME",
               help="The agency taking over (default: the new practitioner's agency).")
