@@ -246,6 +246,8 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("nominate", LED, "fs-ahmed", "--meeting-date", "2026-11-19", *agreed, "--present",
         "--rationale", NOTE, expect=1)  # a lead professional is in place
     run("nominate", AWAITING, "fs-ahmed", "--meeting-date", "13/02/2018", expect=2)
+    run("nominate", AWAITING, "po-harding", "--meeting-date", "2026-11-19", "--family-informed",
+        "--rationale", NOTE, expect=1)  # informed is for a statutory lead, not a chosen one
     run("nominate", AWAITING, "--unresolved", "--meeting-date", "2026-11-19", "--escalated-to",
         "Early help service manager", "--reason", NOTE, "--venue", f"{NOTE} hall",
         "--attendee", "ed-marsh", "--meeting-kind", "team_around_the_child")
@@ -299,8 +301,25 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
         "--transition", "other", "--receiving-agency", "Riverside Health", *agreed,
         "--agreed-beforehand", "--notes", NOTE, "--date", TODAY)
     run("render", "handover", LED, shows="render")
+    # a step-up without consent, where the guidance allows it (police are refused by consent)
+    run("team", "add", LED, "sw-adeyemi", "--role", "social worker", "--since", TODAY)
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--transition", "step_up",
+        "--statutory-status", "child_protection_plan", "--family-informed", expect=1)
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--safeguarding-reason", NOTE,
+        expect=2)  # the exception's options without --without-consent
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--transition", "step_up",
+        "--statutory-status", "child_protection_plan", "--family-informed", "--without-consent",
+        "--safeguarding-ground", "significant_harm", "--safeguarding-reason", NOTE,
+        "--authorised-by", "Service Manager", "--family-not-told", NOTE, "--school",
+        f"{NOTE} Academy", "--reassign-actions", "--date", TODAY)
+    run("handover", LED, "salt-evans", "--reason", NOTE, "--family-informed", *agreed,
+        "--present", "--without-consent", "--safeguarding-ground", "serious_crime",
+        "--authorised-by", NOTE, "--family-told", expect=1)  # consent allows: not needed
+    run("render", "handover", LED, "--format", "md", shows="render")
     run("close", CLOSED, "--reason", "needs_met", "--exit-strategy", NOTE, expect=1)
-    run("close", new_id, "--reason", "other", "--exit-strategy", NOTE, "--closed-by",
+    run("close", LED, "--reason", "other", "--exit-strategy", NOTE, expect=1)  # open actions
+    run("close", new_id, "--reason", "other", "--exit-strategy", NOTE, "--settle", "all=dropped",
+        "--signed-off-by", f"{GIVEN} Manager", "--closed-by",
         "ed-okafor", "--date", TODAY)
     run("reopen", AWAITING, "--reason", NOTE, expect=1)  # open already
     run("reopen", new_id, "--reason", NOTE, "--date", TODAY)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lpcli.core import dates
 from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, STATUTORY_LEAD_STATUSES
 
-# Guidance: reviews never more than three months apart.
-MAX_REVIEW_GAP_DAYS = 92
+# Guidance: reviews never more than three months apart, counted in calendar months.
+MAX_REVIEW_GAP_MONTHS = 3
 
 
 def as_date(value) -> dt.date | None:
@@ -84,6 +85,11 @@ def family_ids(case: dict) -> set[str]:
 
 
 # -- the review schedule (domain guide, section 6) --------------------------------------------
+
+def too_far_apart(review: dt.date, next_review: dt.date) -> bool:
+    """More than three calendar months between a review and the next (guidance)."""
+    return next_review > dates.add_months(review, MAX_REVIEW_GAP_MONTHS)
+
 
 def last_review(case: dict) -> dict | None:
     reviews = [r for r in (case.get("reviews") or []) if isinstance(r, dict)

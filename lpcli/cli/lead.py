@@ -8,7 +8,13 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import FORMAT_TEXT_JSON, case_argument, choice, date_option, opt_date
+from lpcli.cli.options import (
+    FORMAT_TEXT_JSON,
+    case_argument,
+    choice,
+    date_option,
+    opt_date,
+)
 from lpcli.core import vocabulary
 
 
@@ -26,6 +32,9 @@ from lpcli.core import vocabulary
               "and the escalation.")
 @click.option("--meeting-date", metavar="YYYY-MM-DD", help="Date of the multi-agency meeting.")
 @click.option("--family-agreed", is_flag=True, help="The family agreed to this lead professional.")
+@click.option("--family-informed", is_flag=True,
+              help="For the named statutory practitioner: the family was told (a statutory "
+                   "lead is named, not agreed).")
 @click.option("--manager-agreed", is_flag=True, help="Their line manager agreed.")
 @click.option("--present", "presence", flag_value="present",
               help="They were present at the meeting.")
@@ -47,16 +56,19 @@ from lpcli.core import vocabulary
               help="With --suggest.")
 @pass_state
 def nominate(state, case_id, practitioner, suggest, unresolved, meeting_date, family_agreed,
-             manager_agreed, presence, rationale, criteria, escalated_to, reason, venue,
+             family_informed, manager_agreed, presence, rationale, criteria, escalated_to, reason, venue,
              attendees, meeting_kind, date_, fmt):
     """Record the lead professional chosen at a multi-agency meeting.
 
     Enforces the guidance: a lead professional only when the assessment found needs that
     require an integrated response; the meeting after the assessment; a practitioner already
     in the team; the family's and the line manager's agreement; present or agreed
-    beforehand; for a statutory case, the named statutory practitioner. Every failed rule is
-    reported, and nothing is written (exit 1). When a lead professional is in place, use
-    'lpcli handover'.
+    beforehand; for a statutory case, the named statutory practitioner, with the family
+    informed (--family-informed) rather than asked. Every failed rule is reported, and nothing
+    is written (exit 1). When a lead professional is in place, use 'lpcli handover'.
+
+    With --suggest, how long each candidate has known the child is counted up to
+    --meeting-date when given (the meeting being prepared for), else today.
     """
     from lpcli.core import dates
     from lpcli.workflow import nominate as nom
@@ -65,7 +77,9 @@ def nominate(state, case_id, practitioner, suggest, unresolved, meeting_date, fa
     if suggest:
         if practitioner or unresolved:
             raise click.UsageError("--suggest takes only a CASE")
-        _print_suggestions(cb, case_id, nom.suggest(cb, case_id, dates.today(cb.settings)), fmt)
+        on = (dates.parse(meeting_date, "--meeting-date") if meeting_date
+              else dates.today(cb.settings))
+        _print_suggestions(cb, case_id, nom.suggest(cb, case_id, on), fmt)
         return
     if not meeting_date:
         raise click.UsageError("--meeting-date is required")
@@ -88,6 +102,7 @@ def nominate(state, case_id, practitioner, suggest, unresolved, meeting_date, fa
                                "criteria")
     output.done(state, nom.nominate(cb, case_id, practitioner, meeting_date=meeting,
                               family_agreed=family_agreed, manager_agreed=manager_agreed,
+                              family_informed=family_informed,
                               presence=presence, rationale=rationale, criteria=criteria,
                               start=opt_date(date_, "--date"), meeting_kind=meeting_kind,
                               venue=venue, attendees=attendees, author=state.author))
@@ -113,8 +128,13 @@ def _print_suggestions(cb, case_id, candidates, fmt):
 
 
 @examples("lpcli handover LP-RVKC0-XRF53 ed-quinn --reason 'Moving to Hillcrest Academy' \\",
-          "    --transition school_change --family-informed --family-agreed --manager-agreed "
-          "--present")
+          "    --transition school_change --school 'Hillcrest Academy' --reassign-actions \\",
+          "    --family-informed --family-agreed --manager-agreed --present",
+          "lpcli handover LP-NYJ7Z-JD187 sw-adeyemi --transition step_up \\",
+          "    --statutory-status child_protection_plan --reason 'Section 47 enquiry' \\",
+          "    --family-informed --manager-agreed \\",
+          "    --without-consent --safeguarding-ground significant_harm \\",
+          "    --safeguarding-reason 'Bruising seen at school' --authorised-by 'J Patel, manager'")
 @command()
 @case_argument()
 @click.argument("new_practitioner", metavar="NEW_PRACTITIONER")
@@ -130,23 +150,64 @@ def _print_suggestions(cb, case_id, candidates, fmt):
               help="The new lead was at the handover meeting.")
 @click.option("--agreed-beforehand", "presence", flag_value="agreed_beforehand",
               help="The new lead explicitly agreed beforehand.")
+@click.option("--school", metavar="NAME",
+              help="A school change: the school the child moves to (the record says it from "
+                   "the handover on).")
+@click.option("--reassign-actions", is_flag=True,
+              help="Give the outgoing lead's open actions to the new lead.")
+@click.option("--statutory-status", type=choice(vocabulary.STATUTORY_LEAD_STATUSES),
+              help="A step-up: the child's new statutory status, with the new lead as its "
+                   "named practitioner (recorded with the handover, in one change).")
+@click.option("--without-consent", is_flag=True,
+              help="Hand over although consent does not allow it: only where a child is at "
+                   "risk of significant harm, or to prevent or detect serious crime. Needs the "
+                   "three options below and --family-told or --family-not-told.")
+@click.option("--safeguarding-ground", type=choice(vocabulary.SAFEGUARDING_GROUNDS),
+              help="With --without-consent: the ground.")
+@click.option("--safeguarding-reason", metavar="TEXT",
+              help="With --without-consent: the concern (kept in the case, never in reports).")
+@click.option("--authorised-by", metavar="NAME",
+              help="With --without-consent: who authorised it (usually a manager).")
+@click.option("--family-told", "family_told", flag_value="told",
+              help="With --without-consent: the family was told information was shared.")
+@click.option("--family-not-told", "not_told_because", metavar="REASON",
+              help="With --without-consent: why the family was not told (telling them would "
+                   "increase the risk).")
 @click.option("--notes", help="Notes for the receiving lead professional.")
 @date_option("Date of the handover (default: today).")
 @pass_state
 def handover(state, case_id, new_practitioner, reason, family_informed, transition,
-             receiving_agency, family_agreed, manager_agreed, presence, notes, date_):
+             receiving_agency, family_agreed, manager_agreed, presence, school,
+             reassign_actions, statutory_status, without_consent, safeguarding_ground,
+             safeguarding_reason, authorised_by, family_told, not_told_because, notes, date_):
     """Hand a case over to a new lead professional or agency at a transition point.
 
     The previous lead professional stays in the history; the actions outstanding at the time
-    are listed in the handover record. The new lead must meet the same rules as a
-    nomination, the family must be informed, and consent must allow sharing with the
-    receiving agency: if the family said that agency may not receive information, the
-    handover is refused.
+    are listed in the handover record (--reassign-actions gives the outgoing lead's to the
+    new one). The new lead must meet the same rules as a nomination, the family must be
+    informed, and consent must allow sharing with the receiving agency. Where it does not
+    and a child is at risk of significant harm (or to prevent or detect serious crime), the
+    guidance allows sharing without consent: --without-consent records the exception, who
+    authorised it and whether the family was told, and the handover document states it.
+    A step-up to a statutory plan (--statutory-status) names the new lead as the statutory
+    practitioner in the same change.
     """
     from lpcli.workflow import handover as ho
 
-    output.done(state, ho.handover(state.casebook, case_id, new_practitioner, reason=reason,
-                             family_informed=family_informed, family_agreed=family_agreed,
-                             manager_agreed=manager_agreed, presence=presence,
-                             transition=transition, receiving_agency=receiving_agency,
-                             notes=notes, date=opt_date(date_, "--date"), author=state.author))
+    exception_options = (safeguarding_ground, safeguarding_reason, authorised_by, family_told,
+                         not_told_because)
+    safeguarding = None
+    if without_consent:
+        safeguarding = ho.Safeguarding(
+            ground=safeguarding_ground or "", reason=safeguarding_reason or "",
+            authorised_by=authorised_by or "", family_told=family_told == "told",
+            not_told_because=not_told_because)
+    elif any(exception_options):
+        raise click.UsageError("the safeguarding options go with --without-consent")
+    output.done(state, ho.handover(
+        state.casebook, case_id, new_practitioner, reason=reason,
+        family_informed=family_informed, family_agreed=family_agreed,
+        manager_agreed=manager_agreed, presence=presence, transition=transition,
+        receiving_agency=receiving_agency, notes=notes, date=opt_date(date_, "--date"),
+        safeguarding=safeguarding, school=school, reassign_actions=reassign_actions,
+        statutory_status=statutory_status, author=state.author))

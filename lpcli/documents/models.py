@@ -19,6 +19,7 @@ from lpcli.documents.labels import (
     AGENCY_TYPE_LABELS,
     DOMAIN_LABELS,
     ELEMENT_LABELS,
+    SAFEGUARDING_LABELS,
     SATISFACTION,
     STATUTORY_LABELS,
     TOPIC_LABELS,
@@ -228,12 +229,16 @@ def handover_model(casebook: Casebook, case_id: str, today: dt.date,
     agency = record.get("receiving_agency") or (receiver.agency if receiver else None)
     agency_type = receiver.agency_type if receiver else None
     ok, why = consent_allows(data, agency, agency_type)
-    if not ok:
+    exception = record.get("safeguarding") if isinstance(record.get("safeguarding"), dict) \
+        else None
+    if not ok and exception is None:
         from lpcli.workflow.common import refuse
 
         refuse("the handover document", "consent",
                f"{why} ({agency or record.get('to')})",
-               hint="nothing was written; check the case's consent with the family first")
+               hint="nothing was written; check the case's consent with the family first, or, "
+                    "where the guidance allows sharing without consent, record the handover "
+                    "with the exception (lpcli handover ... --without-consent ...)")
     withheld = _withheld(data, agency, agency_type)
     model = _common(casebook, data, today)
     child = model.pop("child")
@@ -280,8 +285,28 @@ def handover_model(casebook: Casebook, case_id: str, today: dt.date,
                      "reason": record.get("reason"), "notes": record.get("notes")},
         "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
         "next_review": {"date": next_review_due(data, casebook.settings)},
+        "sharing": _sharing(data, withheld, exception, record.get("date")),
     })
     return model
+
+
+def _sharing(data, withheld, exception, when) -> dict:
+    """What the receiving practitioner may pass on, and to whom: the family's consent as it
+    stands, what is held back from them, and any recorded exception to consent."""
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    out = {"recorded": bool(consent), "date": _d(consent.get("date")),
+           "share_with": _agency_words(consent.get("share_with")),
+           "do_not_share_with": _agency_words(consent.get("do_not_share_with")),
+           "withdrawn": _d((consent.get("withdrawn") or {}).get("date")),
+           "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
+           "exception": None}
+    if exception:
+        out["exception"] = {
+            "ground": SAFEGUARDING_LABELS.get(exception.get("ground"), exception.get("ground")),
+            "reason": exception.get("reason"), "authorised_by": exception.get("authorised_by"),
+            "date": when, "family_told": exception.get("family_told"),
+            "not_told_because": exception.get("not_told_because")}
+    return out
 
 
 def _withheld(data, agency, agency_type) -> set[str]:

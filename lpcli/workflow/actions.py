@@ -14,6 +14,7 @@ from lpcli.check import facts
 from lpcli.files import roundtrip
 from lpcli.workflow.common import (
     Refusals,
+    check_consent_not_withdrawn,
     check_event_date,
     next_id,
     refuse,
@@ -41,6 +42,8 @@ def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, te
             refusals.add("unknown-action-owner",
                          f"owner '{owner}' is neither in the team nor a family member's ID in "
                          "this case (nor 'child')")
+        if owner not in family and owner != facts.current_lead(data):
+            check_consent_not_withdrawn(refusals, data, case_id, "an action for another agency")
         if due < when:
             refusals.add("date-order", "the due date is before the action was agreed")
         plan = data.get("plan") if isinstance(data.get("plan"), dict) else None

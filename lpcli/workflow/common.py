@@ -101,3 +101,20 @@ def case_list(doc, key: str):
         else:
             set_case_key(doc, key, [])
     return doc[key]
+
+
+def check_consent_not_withdrawn(refusals: Refusals, data: dict, case_id: str,
+                                what: str) -> None:
+    """Once the family has withdrawn consent, nothing new goes to other agencies: no new team
+    member, no action for another agency, no multi-agency meeting or review. The case needs a
+    decision instead, and the refusal says which ones the guidance allows."""
+    withdrawn = (data.get("consent") or {}).get("withdrawn")
+    if not isinstance(withdrawn, dict):
+        return
+    refusals.add("consent-withdrawn",
+                 f"the family withdrew consent on {withdrawn.get('date')}, so {what} would "
+                 "share information without it. Withdrawn consent usually ends multi-agency "
+                 f"early help: close the case (lpcli close {case_id} --reason consent_withdrawn "
+                 "--exit-strategy TEXT), or, where a child is at risk of significant harm, step "
+                 f"up (lpcli handover {case_id} SOCIAL_WORKER --transition step_up "
+                 "--without-consent ...)")

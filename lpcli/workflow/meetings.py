@@ -18,6 +18,7 @@ from lpcli.files import roundtrip
 from lpcli.workflow.common import (
     Refusals,
     case_list,
+    check_consent_not_withdrawn,
     check_event_date,
     next_id,
     require_open,
@@ -86,6 +87,9 @@ def record(casebook: Casebook, case_id: str, *, kind: str, date: dt.date | None 
         when = date or ctx.today
         refusals = Refusals("recording a meeting")
         check_event_date(refusals, data, when, ctx.today, "the meeting date")
+        lead = facts.current_lead(data)
+        if any(pid != lead for pid in attendees):
+            check_consent_not_withdrawn(refusals, data, case_id, "a multi-agency meeting")
         if not attendees:
             refusals.add("attendees", "a multi-agency meeting has practitioners at it "
                          "(--attendee PRACTITIONER, repeatable)")

@@ -12,6 +12,7 @@ from lpcli.files import roundtrip
 from lpcli.workflow.common import (
     Refusals,
     case_list,
+    check_consent_not_withdrawn,
     check_event_date,
     refuse,
     require_open,
@@ -38,6 +39,7 @@ def add(casebook: Casebook, case_id: str, pid: str, *, role: str | None = None,
             refusals.add("practitioner-inactive", f"{pid} has left (practitioners.yaml)")
         if pid in facts.team_members(data):
             refusals.add("already-in-team", f"{pid} is already in the team of {case_id}")
+        check_consent_not_withdrawn(refusals, data, case_id, "a new member of the team")
         refusals.raise_if_any()
         entry = {"practitioner": pid}
         if agency:

@@ -81,16 +81,31 @@ def integrated_means_several_agencies(case, directory):
 
 
 def lead_agreements(case, directory):
-    """Both the family and the practitioner's line manager must agree to the nomination."""
+    """A nominated lead needs the family's and their line manager's agreement. A statutory
+    lead is named, and the family informed; a lead who took over under a recorded
+    safeguarding exception (consent set aside) cannot have needed the family's agreement."""
     lp = case.get("lead_professional")
-    if not isinstance(lp, dict) or lp.get("agreement") == "statutory":
+    if not isinstance(lp, dict):
         return
-    if lp.get("family_agreed") is False:
+    if lp.get("agreement") == "statutory":
+        # (an older record saying the family agreed says they were told, too)
+        if lp.get("family_informed") is not True and lp.get("family_agreed") is not True:
+            yield Finding(("lead_professional",), ERROR, "family-informed",
+                          "the family must be told who the statutory lead is "
+                          "(family_informed: true)")
+        return
+    if lp.get("family_agreed") is not True and not _taken_over_by_exception(case, lp):
         yield Finding(("lead_professional", "family_agreed"), ERROR, "family-agreement",
                       "the family must agree to the lead professional")
-    if lp.get("manager_agreed") is False:
+    if lp.get("manager_agreed") is not True:
         yield Finding(("lead_professional", "manager_agreed"), ERROR, "manager-agreement",
                       "the practitioner's line manager must agree to the role")
+
+
+def _taken_over_by_exception(case, lp) -> bool:
+    handovers = [h for h in case.get("handovers") or [] if isinstance(h, dict)]
+    return bool(handovers) and handovers[-1].get("to") == lp.get("practitioner") \
+        and isinstance(handovers[-1].get("safeguarding"), dict)
 
 
 def closed_case_consistency(case, directory):
