@@ -151,3 +151,23 @@ def outstanding(data: dict) -> list[str]:
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
     return [a["id"] for a in plan.get("actions") or []
             if isinstance(a, dict) and a.get("status") in OPEN_ACTION_STATUSES]
+
+
+def consent_withdrawn(case: dict) -> dt.date | None:
+    """When the family withdrew consent, if they have (and not given it again since)."""
+    withdrawn = (case.get("consent") or {}).get("withdrawn")
+    return as_date(withdrawn.get("date")) if isinstance(withdrawn, dict) else None
+
+
+def consent_decision_pending(case: dict) -> dt.date | None:
+    """The withdrawal date while an open case still waits for the decision withdrawn consent
+    needs: closing it, or a step-up to social care (guidance: withdrawn consent usually ends
+    multi-agency early help). None once decided, or when consent stands."""
+    withdrawn = consent_withdrawn(case)
+    if withdrawn is None or case.get("status") != "open":
+        return None
+    for h in case.get("handovers") or []:
+        if isinstance(h, dict) and h.get("transition") == "step_up" \
+                and (as_date(h.get("date")) or dt.date.min) >= withdrawn:
+            return None
+    return withdrawn

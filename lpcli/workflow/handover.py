@@ -106,7 +106,7 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
             refusals.add("reason", "say why the case is handed over (--reason)")
         check_candidate(refusals, data, new_pid, directory, on=when,
                         family_agreed=family_agreed, manager_agreed=manager_agreed,
-                        presence=presence, family_informed=family_informed,
+                        presence=presence, family_informed=family_informed or not_told,
                         exception=safeguarding is not None)
         meeting = meetings.on_date(data, when)
         meetings.check_presence(refusals, meeting, new_pid, presence)
@@ -144,7 +144,7 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         case_list(doc, "lead_professional_history").append(previous)
         doc["lead_professional"] = appointment_for(
             data, new_pid, when, family_agreed=family_agreed, manager_agreed=manager_agreed,
-            presence=presence)
+            presence=presence, family_informed=not not_told)
         doc["lead_professional"]["rationale"] = reason
         if meeting is not None:
             doc["lead_professional"]["meeting"] = meeting["id"]

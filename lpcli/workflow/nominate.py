@@ -66,11 +66,13 @@ def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: 
 
 
 def appointment_for(data: dict, pid: str, since: dt.date, *, family_agreed: bool,
-                    manager_agreed: bool, presence: str | None) -> dict:
-    """The lead_professional record for a candidate who passed ``check_candidate``."""
+                    manager_agreed: bool, presence: str | None,
+                    family_informed: bool = True) -> dict:
+    """The lead_professional record for a candidate who passed ``check_candidate``
+    (``family_informed`` False only under a safeguarding exception that kept it from them)."""
     out = {"practitioner": pid, "since": roundtrip.to_yaml_date(since)}
     if facts.statutory_lead(data) == pid:
-        out.update(agreement="statutory", family_informed=True)
+        out.update(agreement="statutory", family_informed=family_informed)
         if manager_agreed:
             out["manager_agreed"] = True
         return out

@@ -89,7 +89,8 @@ def lead_agreements(case, directory):
         return
     if lp.get("agreement") == "statutory":
         # (an older record saying the family agreed says they were told, too)
-        if lp.get("family_informed") is not True and lp.get("family_agreed") is not True:
+        if lp.get("family_informed") is not True and lp.get("family_agreed") is not True \
+                and not _taken_over_by_exception(case, lp):
             yield Finding(("lead_professional",), ERROR, "family-informed",
                           "the family must be told who the statutory lead is "
                           "(family_informed: true)")
