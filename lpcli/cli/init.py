@@ -56,14 +56,14 @@ def init(state, directory, agency, clone_url):
 
 def _init_clone(url, directory, agency) -> None:
     from lpcli import gitstore
-    from lpcli import sync as syncmod
     from lpcli.casebook.book import Casebook
     from lpcli.casebook.checker import Checker
     from lpcli.core.diagnostics import ERROR, count
+    from lpcli.sync.clone import clone
 
     if agency:
         raise click.UsageError("--agency comes from the shared casebook; leave it out with --clone")
-    path = syncmod.clone(url, directory)
+    path = clone(url, directory)
     cb = Casebook(path)
     result = Checker(cb).run()
     click.echo(f"Cloned the casebook from {gitstore.safe_url(url)} into {path}: "

@@ -142,10 +142,10 @@ def done(state, written) -> None:
 
 def share_after_change(state) -> None:
     """With 'sync: {auto_push: true}' in lpcli.yaml, share the change just committed."""
-    from lpcli import sync as syncmod
+    from lpcli.sync import auto
 
-    if syncmod.auto_push_enabled(state.casebook):
-        click.echo(f"lpcli: {syncmod.share_after_change(state.casebook, state.author)}",
+    if auto.auto_push_enabled(state.casebook):
+        click.echo(f"lpcli: {auto.share_after_change(state.casebook, state.author)}",
                    err=True)
 
 

@@ -24,7 +24,7 @@ PROTECTIVE_CONFIG = {
     "core.autocrlf": "false",        # case files keep their bytes on every platform
 }
 
-# lpcli's note of a merge 'lpcli sync' started and waits to finish (see sync.py).
+# lpcli's note of a merge 'lpcli sync' started and waits to finish (see sync/pending.py).
 SYNC_PENDING = "lpcli/sync-pending.json"
 
 _AUTHOR = re.compile(r"^[^<>\n]+ <[^<>\n]*>$")
