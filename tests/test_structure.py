@@ -214,3 +214,15 @@ def test_the_cli_takes_its_choices_from_the_vocabulary():
     strays = [(" ".join(path), name, choices) for path, name, choices in walk(cli, [])
               if choices not in tuples]
     assert not strays, strays
+
+
+def test_every_package_is_installed():
+    """A subpackage missing from setup.cfg works in a checkout and breaks 'pip install .'."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(PACKAGE.parent / "setup.cfg")
+    listed = set(cfg["options"]["packages"].split())
+    packages = {".".join(p.parent.relative_to(PACKAGE.parent).parts)
+                for p in PACKAGE.rglob("__init__.py")}
+    assert packages <= listed, sorted(packages - listed)

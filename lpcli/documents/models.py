@@ -204,27 +204,29 @@ def plan_model(casebook: Casebook, case_id: str, today: dt.date) -> dict:
     return model
 
 
+def _handover_record(data: dict, case_id: str, today: dt.date, to: str | None) -> dict:
+    """The latest recorded handover, or a planned one to ``to`` as of ``today``."""
+    if to:
+        return {"date": today, "from": facts.current_lead(data), "to": to,
+                "transition": "other", "planned": True,
+                "outstanding_actions": facts.outstanding(data)}
+    handovers = [h for h in data.get("handovers") or [] if isinstance(h, dict)]
+    if not handovers:
+        raise EnvironmentProblem(
+            f"{case_id} has no handover recorded",
+            hint=f"record it with 'lpcli handover {case_id} ...', or prepare the document for "
+                 "a planned one with --to PRACTITIONER")
+    record = dict(handovers[-1])
+    record["date"] = _d(record.get("date"))
+    return record
+
+
 def handover_model(casebook: Casebook, case_id: str, today: dt.date,
                    to: str | None = None) -> dict:
     """The handover document's model for the latest handover (or a planned one ``to``)."""
     data = casebook.read_case(case_id)
     directory = casebook.directory
-    handovers = [h for h in data.get("handovers") or [] if isinstance(h, dict)]
-    if to:
-        record = {"date": today, "from": facts.current_lead(data), "to": to,
-                  "transition": "other", "planned": True,
-                  "outstanding_actions": [a.get("id") for a in
-                                          (data.get("plan") or {}).get("actions") or []
-                                          if isinstance(a, dict)
-                                          and a.get("status") in OPEN_ACTION_STATUSES]}
-    elif handovers:
-        record = dict(handovers[-1])
-        record["date"] = _d(record.get("date"))
-    else:
-        raise EnvironmentProblem(
-            f"{case_id} has no handover recorded",
-            hint=f"record it with 'lpcli handover {case_id} ...', or prepare the document for "
-                 "a planned one with --to PRACTITIONER")
+    record = _handover_record(data, case_id, today, to)
     receiver = directory.get(record.get("to"))
     agency = record.get("receiving_agency") or (receiver.agency if receiver else None)
     agency_type = receiver.agency_type if receiver else None

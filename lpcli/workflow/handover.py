@@ -90,6 +90,7 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         if not old:
             refuse("handover", "no-lead", f"{case_id} has no lead professional to hand over "
                    "from", hint=f"nominate one: lpcli nominate {case_id} PRACTITIONER ...")
+        not_told = safeguarding is not None and not safeguarding.family_told
         refusals = Refusals("handover")
         if new_pid == old:
             refusals.add("same-lead", f"{new_pid} is already the lead professional")
@@ -98,7 +99,6 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         if since and when < since:
             refusals.add("date-order", "the handover is before the current lead professional "
                          "started")
-        not_told = safeguarding is not None and not safeguarding.family_told
         if not family_informed and not not_told:
             refusals.add("family-informed", "the family must be informed of the handover "
                          "(--family-informed)")
@@ -114,29 +114,14 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         agency = receiving_agency or (person.agency if person else None)
         _check_consent(refusals, data, case_id, agency, person, safeguarding)
         refusals.raise_if_any()
-
-        hid = next_id(data.get("handovers"), "H")
-        record = {"id": hid, "date": roundtrip.to_yaml_date(when), "from": old, "to": new_pid}
-        if receiving_agency:
-            record["receiving_agency"] = receiving_agency
-        record.update({"transition": transition, "reason": reason,
-                       "family_informed": not not_told,
-                       "outstanding_actions": roundtrip.flow_list(facts.outstanding(data))})
-        if reassign_actions:
-            moved = _reassign(doc, data, old, new_pid, hid, when)
-            if moved:
-                record["reassigned_actions"] = roundtrip.flow_list(moved)
-        if school:
-            record["school"] = school
-            _new_school(doc, school)
-        if safeguarding is not None:
-            record["safeguarding"] = safeguarding.record()
+        hid = _record(doc, data, old, new_pid, when, receiving_agency=receiving_agency,
+                      transition=transition, reason=reason, not_told=not_told,
+                      reassign_actions=reassign_actions, school=school,
+                      safeguarding=safeguarding, notes=notes)
         if statutory_status:
             set_case_key(doc, "statutory", {"status": statutory_status,
                                             "since": roundtrip.to_yaml_date(when),
                                             "practitioner": new_pid})
-        if notes:
-            record["notes"] = notes
         previous = doc["lead_professional"]
         previous["until"] = roundtrip.to_yaml_date(when)
         previous["ended"] = "handover"
@@ -148,7 +133,6 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
         doc["lead_professional"]["rationale"] = reason
         if meeting is not None:
             doc["lead_professional"]["meeting"] = meeting["id"]
-        case_list(doc, "handovers").append(record)
         if safeguarding is not None:
             ctx.event(doc, "shared_without_consent", when,
                       f"handover {hid}: {safeguarding.ground}")
@@ -157,6 +141,31 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
                 + (" without consent (safeguarding exception)" if safeguarding else ""))
 
     return records.update_case(casebook, case_id, change, author=author)
+
+
+def _record(doc, data, old: str, new: str, when: dt.date, *, receiving_agency, transition,
+            reason, not_told: bool, reassign_actions: bool, school, safeguarding,
+            notes) -> str:
+    """The handover record (and what it changes besides: actions, the school); its ID."""
+    hid = next_id(data.get("handovers"), "H")
+    record = {"id": hid, "date": roundtrip.to_yaml_date(when), "from": old, "to": new}
+    if receiving_agency:
+        record["receiving_agency"] = receiving_agency
+    record.update({"transition": transition, "reason": reason, "family_informed": not not_told,
+                   "outstanding_actions": roundtrip.flow_list(facts.outstanding(data))})
+    if reassign_actions:
+        moved = _reassign(doc, old, new, hid, when)
+        if moved:
+            record["reassigned_actions"] = roundtrip.flow_list(moved)
+    if school:
+        record["school"] = school
+        doc["child"]["school"] = {"name": school}  # the new school sets the year group
+    if safeguarding is not None:
+        record["safeguarding"] = safeguarding.record()
+    if notes:
+        record["notes"] = notes
+    case_list(doc, "handovers").append(record)
+    return hid
 
 
 def _check_consent(refusals: Refusals, data: dict, case_id: str, agency, person,
@@ -178,7 +187,7 @@ def _check_consent(refusals: Refusals, data: dict, case_id: str, agency, person,
                      "--family-not-told REASON)")
 
 
-def _reassign(doc, data, old: str, new: str, hid: str, when: dt.date) -> list[str]:
+def _reassign(doc, old: str, new: str, hid: str, when: dt.date) -> list[str]:
     """The outgoing lead's open actions go to the incoming lead, each with a history line."""
     moved = []
     for action in (doc.get("plan") or {}).get("actions") or []:
@@ -191,9 +200,3 @@ def _reassign(doc, data, old: str, new: str, hid: str, when: dt.date) -> list[st
                             "note": f"owner {old} to {new} at handover {hid}"})
             moved.append(action["id"])
     return moved
-
-
-def _new_school(doc, school: str) -> None:
-    """A school change: the child's record names the new school (the year group, known to
-    the old school, is left for the new one to set)."""
-    doc["child"]["school"] = {"name": school}
