@@ -50,7 +50,8 @@ def init(state, directory, agency, clone_url):
     env = gitstore.identity_for_new_repo(directory, state.author)
     path = scaffold.init_casebook(directory, agency, env)
     click.echo(f"Created an lpcli casebook in {path}")
-    click.echo("Next: add practitioners to practitioners.yaml, then 'lpcli new --name ... --dob ...'")
+    click.echo("Next: add practitioners with 'lpcli practitioner add ID ...' (or import a staff "
+               "list: 'lpcli practitioner import staff.csv'), then 'lpcli new --name ... --dob ...'")
 
 
 def _init_clone(url, directory, agency) -> None:
