@@ -137,10 +137,11 @@ def _ask_new(pid, details):
         details.agency_type = _ask("Type of agency", type=choice(vocabulary.AGENCY_TYPES))
     while details.role is None:
         details.role = _ask("Job title or role")
-    for name, label in (("phone", "Work phone"), ("email", "Work email"),
-                        ("line_manager", "Line manager (name, or practitioner ID)")):
+    for name, label in (("phone", "Work phone"), ("email", "Work email")):
         if getattr(details, name) is None:
-            setattr(details, name, _ask(label))
+            setattr(details, name, _ask(label, value_proc=_checked(name)))
+    if details.line_manager is None:
+        details.line_manager = _ask("Line manager (name, or practitioner ID)")
     if details.capacity is None:
         details.capacity = _ask("How many cases can they lead at once (0: none)",
                                 type=click.IntRange(0, 200), default=0)
@@ -153,6 +154,20 @@ def _ask_new(pid, details):
         details.lp_trained = click.confirm("Trained for the lead professional role?",
                                            default=False, err=True)
     return pid
+
+
+def _checked(name: str):
+    """A prompt's check for one detail: a typing slip is asked again, not refused at the end."""
+    from lpcli.workflow.practitioners import field_problem
+
+    def check(text: str):
+        text = text.strip()
+        problem = field_problem(name, text) if text else None
+        if problem:
+            raise click.BadParameter(f"that {problem}")
+        return text
+
+    return check
 
 
 def _roles(text: str):

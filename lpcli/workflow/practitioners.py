@@ -254,6 +254,19 @@ def _line_manager(entry: dict, pid: str, details: Details, known: dict, problems
         entry["line_manager"] = {k: manager[k] for k in MANAGER_ORDER if k in manager}
 
 
+def field_problem(name: str, value: str) -> str | None:
+    """What is wrong with one text detail on its own (for a question in a terminal, asked
+    again at once rather than refusing everything typed at the end), or None."""
+    entry = {"id": "x", "name": "x", "agency": "x", "agency_type": "other", "role": "x",
+             "capacity": 0}
+    if name.startswith("line_manager_"):
+        entry["line_manager"] = {"name": "x", name[len("line_manager_"):]: value}
+    else:
+        entry[name] = value
+    problems = _schema_problems(entry, set())
+    return problems[0].text if problems else None
+
+
 def _same_or_new(old: dict | None, new: dict) -> dict:
     """The manager given; if it is the one already recorded, with the contact details
     recorded for them."""
