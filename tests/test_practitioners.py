@@ -408,3 +408,53 @@ def test_import_cannot_mark_anyone_as_left(book, tmp_path):
     rows[1] = rows[1].rsplit(",", 2)[0] + ",false,2026-11-20"
     refused(book, "practitioner", "import", write(tmp_path / "s.csv", "\n".join(rows) + "\n"),
             "--update", rules=["read-only"])
+
+
+# -- questions in a terminal, and a directory that fails its schema ------------------------------
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """The commands see a terminal (CliRunner's input stands in for the keyboard)."""
+    from types import SimpleNamespace
+
+    import lpcli.cli.practitioner as module
+
+    monkeypatch.setattr(module, "sys", SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True)))
+
+
+def test_add_in_a_terminal_asks_for_what_is_missing(empty, terminal):
+    answers = ["Not An ID", "fs-strand", NAME, "Riverside Family Hub", "hospital",
+               "family_support", "Family support worker", "call me", PHONE, "", MANAGER, "3",
+               "wizard", "key_worker", "y"]
+    result = empty.run("practitioner", "add", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "That is not a practitioner ID." in result.stderr
+    assert "that is not a phone number" in result.stderr
+    person = directory(empty)["fs-strand"]
+    assert person == {"id": "fs-strand", "name": NAME, "agency": "Riverside Family Hub",
+                      "agency_type": "family_support", "role": "Family support worker",
+                      "phone": PHONE, "line_manager": {"name": MANAGER}, "capacity": 3,
+                      "statutory_roles": ["key_worker"], "lp_trained": True}
+    assert empty.status() == ""
+    # --no-input never asks, even in a terminal.
+    refused(empty, "practitioner", "add", "fs-other", "--no-input", code=2)
+
+
+def test_away_in_a_terminal_asks_for_the_dates(book, terminal):
+    result = book.run("practitioner", "away", "hv-jones",
+                      input="2026-12-01\n2026-12-05\nTraining\n")
+    assert result.exit_code == 0, result.output
+    assert directory(book)["hv-jones"]["absences"] == [
+        {"from": "2026-12-01", "to": "2026-12-05", "reason": "Training"}]
+
+
+def test_a_directory_that_fails_its_schema_stops_every_practitioner_change(book, tmp_path):
+    path = book.root / "practitioners.yaml"
+    path.write_text(path.read_text().replace("capacity: 12", "capacity: twelve"))
+    book.commit_all("broken by hand")
+    staff = write(tmp_path / "s.csv", f"{HEADER}\nfs-x,{NAME},Hub,health,Worker,,,,,,\n")
+    for args in (["update", "hv-jones", "--capacity", "2"], ["add", "fs-x", *NEW],
+                 ["leave", "hv-jones"], ["away", "hv-jones", "--from", TODAY, "--to", TODAY],
+                 ["import", staff], ["list"]):
+        out = refused(book, "practitioner", *args, code=2)
+        assert "practitioners.yaml is not valid" in out and "lpcli validate" in out

@@ -295,6 +295,14 @@ def _schema_problems(entry: dict, already: set) -> list[Problem]:
 
 # -- writing ---------------------------------------------------------------------------------------
 
+def target(casebook: Casebook) -> records.Target:
+    """practitioners.yaml as a write target. Read through the casebook first: a directory
+    that fails its schema stops every command (exit 2, saying how to fix it), as the
+    casebook's set-up, not as one record refused."""
+    casebook.directory  # noqa: B018 - raises EnvironmentProblem when it is not valid
+    return records.Target.practitioners(casebook)
+
+
 def to_yaml(key: str, value):
     """A plain value as the round-trip document should write it: phone numbers quoted, role
     lists on one line, dates as dates."""
@@ -361,7 +369,7 @@ def add(casebook: Casebook, pid: str, details: Details, *, author: str | None = 
         directory_list(doc).append({k: to_yaml(k, v) for k, v in entry.items()})
         return f"{pid} added"
 
-    written = records.update_file(casebook, records.Target.practitioners(casebook), change,
+    written = records.update_file(casebook, target(casebook), change,
                                   author=author)
     return Changed(written, notes)
 
@@ -377,7 +385,7 @@ def update(casebook: Casebook, pid: str, details: Details, *,
         sync_item(doc["practitioners"][i], current, entry)
         return f"{pid} updated"
 
-    return Changed(records.update_file(casebook, records.Target.practitioners(casebook), change,
+    return Changed(records.update_file(casebook, target(casebook), change,
                                        author=author))
 
 
@@ -405,7 +413,7 @@ def leave(casebook: Casebook, pid: str, *, date: dt.date | None = None,
         sync_item(item, current, {**current, "active": False, "left": day.isoformat()})
         return f"{pid} left"
 
-    written = records.update_file(casebook, records.Target.practitioners(casebook), change,
+    written = records.update_file(casebook, target(casebook), change,
                                   author=author)
     return written, when["left"]
 
@@ -444,7 +452,7 @@ def away(casebook: Casebook, pid: str, *, start: dt.date, end: dt.date,
             item["absences"].append(to_yaml("absences", [absence])[0])
         return f"{pid} absence recorded"
 
-    return records.update_file(casebook, records.Target.practitioners(casebook), change,
+    return records.update_file(casebook, target(casebook), change,
                                author=author)
 
 

@@ -22,7 +22,8 @@ from lpcli.core import vocabulary
 from lpcli.core.caseid import is_practitioner_id
 from lpcli.core.errors import EnvironmentProblem, RuleViolation
 from lpcli.workflow.practitioners import (REQUIRED, Details, Problem, build, directory_list,
-                                          find, known_people, sync_item, to_yaml)
+                                          find, known_people, sync_item, target,
+                                          to_yaml)
 
 MAX_BYTES = 10 * 1024 * 1024  # a staff list is kilobytes; this is not one
 COLUMNS = vocabulary.PRACTITIONER_COLUMNS
@@ -263,7 +264,7 @@ def import_staff(casebook: Casebook, path: Path, *, update: bool = False,
         return commit_message(result["added"], result["updated"])
 
     try:
-        written = records.update_file(casebook, records.Target.practitioners(casebook), change,
+        written = records.update_file(casebook, target(casebook), change,
                                       author=author)
     except _NothingToChange:
         written = None
