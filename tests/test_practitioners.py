@@ -115,6 +115,9 @@ def test_add_refuses_with_every_failed_rule_and_quotes_no_value(book):
             rules=["line-manager-self", "line-manager-email", "empty"])
     refused(book, "practitioner", "add", "fs-new", *NEW, "--line-manager", "po-harding",
             "--capacity", "-1", rules=["capacity"])
+    book.run("practitioner", "leave", "po-harding")
+    refused(book, "practitioner", "add", "fs-new", *NEW, "--line-manager", "po-harding",
+            "--role", "Worker\nand more", rules=["line-manager-left", "control-character"])
 
 
 def test_add_without_a_terminal_names_what_is_missing(book):
@@ -360,6 +363,14 @@ def test_import_header_and_file_problems(empty, tmp_path):
     out = refused(empty, "practitioner", "import", str(latin), rules=["csv-encoding"])
     assert "CSV UTF-8" in out
     refused(empty, "practitioner", "import", str(tmp_path / "missing.csv"), code=2)
+    out = refused(empty, "practitioner", "import", write(tmp_path / "d.csv",
+                  f"{HEADER}\nfs-x,\"{NAME},Hub,health,Worker,,,,,,\n"), rules=["csv-syntax"])
+    assert "line 2: csv-syntax: unexpected end of data" in out
+    refused(empty, "practitioner", "import", write(tmp_path / "e.csv", f"{HEADER}\nfs-x,"
+            + "x" * 200_000 + ",Hub,health,Worker,,,,,,\n"), rules=["csv-syntax"])
+    out = refused(empty, "practitioner", "import", write(tmp_path / "f.csv",
+                  f"{HEADER}\nfs-x,A\x00B,Hub,health,Worker,,,,,,\n"))
+    assert "line 2: control-character: column name" in out
 
 
 def test_import_semicolons_and_headers_as_people_write_them(empty, tmp_path):

@@ -156,6 +156,9 @@ def build(pid: str, details: Details, current: dict | None, known: dict[str, dic
         if _given(details, name):
             problems.append(Problem(name, "given-and-cleared",
                                     "is both given and cleared (--clear); choose one"))
+    for name in (*TEXT_FIELDS, "line_manager", "line_manager_phone", "line_manager_email"):
+        if has_control(getattr(details, name)):
+            problems.append(Problem(name, "control-character", CONTROL))
     for name in TEXT_FIELDS:
         value = getattr(details, name)
         if value is not None:
@@ -186,6 +189,17 @@ def build(pid: str, details: Details, current: dict | None, known: dict[str, dic
         entry.pop("statutory_roles", None)
     problems += _schema_problems(entry, {p.field for p in problems})
     return {k: entry[k] for k in sorted(entry, key=_rank)}, problems, notes
+
+
+CONTROL = "holds a control character (a line break, a tab, a NUL...); write it on one line"
+
+
+def has_control(text) -> bool:
+    """A line break, tab, NUL or other control character: a copy-and-paste slip in a name or
+    a number, which would print badly on every document and report."""
+    import unicodedata
+
+    return isinstance(text, str) and any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def _given(details: Details, name: str) -> bool:
@@ -429,6 +443,8 @@ def away(casebook: Casebook, pid: str, *, start: dt.date, end: dt.date,
             refusals.add("absence-dates", "--to is before --from")
         if reason is not None and not reason.strip():
             refusals.add("empty", "--reason is empty; leave it out instead")
+        if has_control(reason):
+            refusals.add("control-character", f"--reason {CONTROL}")
         if current.get("active") is False:
             left = facts.as_date(current.get("left"))
             if left is None or start > left:

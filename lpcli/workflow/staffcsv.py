@@ -94,11 +94,14 @@ def read_rows(text: str, update: bool) -> tuple[list[Row], list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = "," if "," in first else ";" if ";" in first else "\t" if "\t" in first else ","
     # newline='': csv sees the CRLF line ends (and quoted line breaks) itself.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open is an error, not the rest of the file read into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return [], ["csv-empty: the file is empty"]
+    except csv.Error as exc:
+        return [], [f"line {reader.line_num}: csv-syntax: {exc}"]
     names = [header_name(h) for h in header]
     problems = []
     for i, name in enumerate(names):
@@ -120,17 +123,25 @@ def read_rows(text: str, update: bool) -> tuple[list[Row], list[str]]:
         return [], problems
     rows = []
     start = reader.line_num + 1
-    for cells in reader:
-        row = Row(start, {})
-        start = reader.line_num + 1
-        if not any(c.strip() for c in cells):
-            continue  # the empty lines a spreadsheet leaves at the end
-        if len(cells) > len(names):
-            row.problems.append(Problem("", "extra-cells", f"the row has {len(cells)} cells "
-                                        f"and the header {len(names)}"))
-        row.cells = {n: c.strip() for n, c in zip(names, cells) if n and c.strip()}
-        rows.append(row)
+    try:
+        for cells in reader:
+            rows += _row(cells, names, start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        # csv's messages describe the syntax ("unexpected end of data"), never the cells.
+        return [], [f"line {start}: csv-syntax: {exc}; nothing after it was read"]
     return rows, []
+
+
+def _row(cells: list, names: list, line: int) -> list[Row]:
+    """The row that starts on ``line``, or none for an empty one."""
+    if not any(c.strip() for c in cells):
+        return []  # the empty lines a spreadsheet leaves at the end
+    row = Row(line, {n: c.strip() for n, c in zip(names, cells) if n and c.strip()})
+    if len(cells) > len(names):
+        row.problems.append(Problem("", "extra-cells", f"the row has {len(cells)} cells and "
+                                    f"the header {len(names)}"))
+    return [row]
 
 
 def details(row: Row) -> Details:
@@ -238,7 +249,9 @@ def import_staff(casebook: Casebook, path: Path, *, update: bool = False,
     if problems:
         raise RuleViolation(f"importing {label} refused; nothing was changed", reasons=problems,
                             hint="the first line names the columns: "
-                                 + ",".join(COLUMNS[:5]) + ",...")
+                                 + ",".join(COLUMNS[:5]) + ",..." if "-column: " in problems[0]
+                            else "save it from the spreadsheet as CSV again: a quote left "
+                                 "open in a cell, or a cell far too long, cannot be read")
     if not rows:
         raise RuleViolation(f"importing {label} refused; nothing was changed",
                             reasons=["csv-empty: the file has a header but no practitioners"])
