@@ -48,6 +48,14 @@ POSTCODE = "ZQ9 9QZ"
 DOB_FORMS = [DOB, "20180213", "13 February 2018", "13/02/2018",
              "2036-02-13", "2043-02-13"]  # the 18th and 25th birthdays (retention)
 SENTINELS = [GIVEN, FAMILY, NOTE, PHONE, POSTCODE, *DOB_FORMS]
+# A practitioner's details are personal data too: 'lpcli practitioner' shows them only in
+# 'practitioner list' and 'practitioner show' (the directory is what they are for), and never
+# in a commit message, an error or the output of any other practitioner command.
+P_NAME, P_MANAGER = "Ingeborg Wrenfield", "Ottokar Brindlecombe"
+P_PHONE, P_EMAIL = "01632 960913", "i.wrenfield@hub.example.org"
+P_REASON = "Sabbatical-Zanzibar-5521"
+P_SENTINELS = [P_NAME, P_MANAGER, P_PHONE, P_EMAIL, P_REASON]
+SHOWS_THE_DIRECTORY = (("practitioner", "list"), ("practitioner", "show"))
 
 LED = "LP-4F7QK-9M2XA"       # open, ed-okafor leads; consent refuses the police
 AWAITING = "LP-TX681-MBQS9"  # open, awaiting nomination
@@ -348,6 +356,49 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("retention", *far, "--quiet", "--exit-code", expect=1)
     run("retention", *far, "--exact-dates", shows="--exact-dates")
 
+    # -- the practitioner directory -------------------------------------------------------------
+    pnew = ["--name", P_NAME, "--agency", "Riverside Family Hub", "--agency-type",
+            "family_support", "--role", "Family support worker"]
+    run("practitioner", "add", "fs-wren", *pnew, "--phone", P_PHONE, "--email", P_EMAIL,
+        "--capacity", "3", "--line-manager", P_MANAGER, "--line-manager-phone", P_PHONE,
+        "--line-manager-email", P_EMAIL, "--statutory-role", "key_worker", "--lp-trained",
+        "--no-input")
+    run("practitioner", "add", "fs-wren", *pnew, "--phone", f"call {P_NAME}", "--email",
+        P_NAME, "--line-manager", "fs-nobody", expect=1)  # taken, and bad values
+    run("practitioner", "add", P_NAME, *pnew, expect=2)  # a name where the ID goes
+    run("practitioner", "add", "fs-wren2", "--name", P_NAME, "--no-input", expect=2)
+    run("practitioner", "update", "fs-wren", "--line-manager", "fs-costa", "--not-lp-trained",
+        "--clear", "phone", "--capacity", "4")
+    run("practitioner", "update", "fs-wren", *pnew[:-4], "--agency-type", "voluntary",
+        "--role", "Youth worker", "--line-manager-phone", P_PHONE, "--line-manager-email",
+        P_EMAIL, "--statutory-role", "personal_adviser")
+    run("practitioner", "update", "fs-wren", "--phone", P_NAME, "--email", P_PHONE, expect=1)
+    run("practitioner", "update", P_NAME, "--capacity", "4", expect=2)
+    run("practitioner", "list")
+    run("practitioner", "list", "--all", "--format", "csv")
+    run("practitioner", "away", "fs-wren", "--from", TODAY, "--to", "2026-12-24", "--reason",
+        P_REASON, "--no-input")
+    run("practitioner", "away", "fs-wren", "--from", "2026-12-24", "--to", TODAY, "--reason",
+        P_REASON, expect=1)
+    run("practitioner", "show", "fs-wren")
+    run("practitioner", "show", "fs-wren", "--format", "json")
+    run("practitioner", "leave", "ed-marsh", "--date", TODAY)  # leads OTHER, owns actions
+    run("practitioner", "leave", "ed-marsh", expect=1)
+    run("practitioner", "leave", "fs-wren", "--format", "json")
+    staff = tmp_path / "staff.csv"
+    header = ("id,Name,agency,Agency type,role,phone,email,capacity,line_manager,"
+              "statutory_roles,lp_trained\r\n")
+    staff.write_bytes(b"\xef\xbb\xbf" + (
+        header + f"fs-wren3,{P_NAME},Hub,voluntary,Worker,{P_PHONE},{P_EMAIL},2,{P_MANAGER},"
+        "key_worker,yes\r\n").encode())
+    run("practitioner", "import", str(staff), "--format", "json")
+    run("practitioner", "import", str(staff), expect=1)  # already in the directory
+    staff.write_bytes((header + f"fs-wren3,{P_NAME},Hub,voluntary,Worker,call {P_NAME},"
+                       f"{P_PHONE},many,{P_NAME},{P_REASON},{P_MANAGER}\r\n").encode())
+    run("practitioner", "import", str(staff), "--update", expect=1)  # every cell wrong
+    staff.write_bytes((header + f"fs-wren3,,,,,,,3,,,\r\n").encode())
+    run("practitioner", "import", str(staff), "--update")
+
     # -- edit ----------------------------------------------------------------------------------
     run("edit", LED, env=editor(f"open(p, 'w').write(t.replace('{NOTE}', '{NOTE}.', 1))\n"))
     run("edit", LED, expect=1, env=editor(
@@ -481,8 +532,15 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
         else:
             assert r.shows in SHOWS_THE_RECORD
             assert leaks(r.stdout) or r.exit_code, f"expected the record in: lpcli {where}"
+    for r in ran:
+        where = " ".join(r.args[2:] if r.args[:1] == ["-C"] else r.args)
+        assert leaks(r.stderr, P_SENTINELS) == [], f"stderr of: lpcli {where}\n{r.stderr}"
+        if r.path[:1] == ("practitioner",) and r.path not in SHOWS_THE_DIRECTORY:
+            assert leaks(r.stdout, P_SENTINELS) == [], f"stdout of: lpcli {where}\n{r.stdout}"
     log = book.git("log", "--all", "--format=%H %an <%ae> %cn <%ce>%n%B")
     assert leaks(log) == [], "a commit message or identity"
+    assert leaks(log, P_SENTINELS) == [], "a practitioner's details in a commit message"
+    assert P_NAME in (book.root / "practitioners.yaml").read_text()  # the check can see it
     assert len(log.splitlines()) > 20
     refs = book.git("for-each-ref", "--format=%(refname)%n%(contents)")
     assert leaks(refs) == [], "a branch, tag or tag message"
@@ -493,9 +551,9 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
             continue
         text = path.read_bytes().decode("utf-8", "replace")
         if rel.parts[0] == CACHE:
-            assert leaks(text, [NOTE, PHONE]) == [], f".git/{rel}"
+            assert leaks(text, [NOTE, PHONE, *P_SENTINELS]) == [], f".git/{rel}"
         else:
-            assert leaks(text) == [], f".git/{rel}"
+            assert leaks(text, SENTINELS + P_SENTINELS) == [], f".git/{rel}"
     for case_id in (LED, AWAITING, CLOSED, new_id):
         events = book.json("show", case_id)["events"]
         assert leaks(json.dumps(events)) == [], f"the events log of {case_id}"

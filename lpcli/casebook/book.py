@@ -145,6 +145,12 @@ class Casebook:
         return [n[:-5] for n in self.case_file_names() if is_case_id(n[:-5])]
 
     # -- settings and directory -----------------------------------------------------------
+    def forget(self) -> None:
+        """Read settings and directory afresh next time (after lpcli changed one of them), so
+        nothing later in the same command checks cases against the old directory."""
+        self._settings = None
+        self._directory = None
+
     @property
     def settings(self) -> dict:
         """Settings with defaults filled in; refuses (exit 2) an lpcli.yaml that fails its

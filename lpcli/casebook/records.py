@@ -310,6 +310,8 @@ def _write_and_commit(casebook, session, target: Target, old_text, new_text, wha
                 backup.unlink()
     with contextlib.suppress(OSError):  # the commit is made: a journal left is harmless
         journal.drop_journal(repo)
+    if target.kind != "case":
+        casebook.forget()  # the directory or settings just changed
     # A change to the directory changes what every case's diagnostics depend on: the cache
     # notices by itself (its context hashes practitioners.yaml).
     return Written(target.subject, sha, message, [d for d in diags if d.severity != ERROR],

@@ -27,7 +27,9 @@ GITATTRIBUTES = """\
 
 PRACTITIONERS_TEMPLATE = """\
 # Practitioners who work with children in this casebook, from every agency.
-# Each needs: id, name, agency, agency_type, role, capacity. See schemas/practitioners.schema.json.
+# Add them with 'lpcli practitioner add ID ...' or 'lpcli practitioner import staff.csv'
+# (see 'lpcli practitioner --help'); by hand, each needs: id, name, agency, agency_type, role,
+# capacity. See schemas/practitioners.schema.json.
 #
 #  - id: fs-ahmed                 # lower-case letters, digits, hyphens; used in case files
 #    name: Layla Ahmed

@@ -27,6 +27,7 @@ from lpcli.cli import (
     meeting,
     output,
     plan,
+    practitioner,
     reports,
     sharing,
     team,
@@ -72,7 +73,7 @@ for _command in (
         cases.new, cases.list_, cases.show, cases.history, edit.edit,
         family.family, consent.consent, team.team, meeting.meeting,
         lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
-        closing.close, closing.reopen,
+        closing.close, closing.reopen, practitioner.practitioner,
         documents.render,
         reports.overdue, reports.caseload, reports.retention, reports.calendar,
         sharing.sync, sharing.hooks):

@@ -31,6 +31,25 @@ def case_argument():
     return click.argument("case_id", metavar="CASE", type=CASE_ID)
 
 
+class PractitionerIdType(click.ParamType):
+    """A practitioner ID argument ('hv-jones'), checked against the schema's pattern when the
+    command line is parsed; anything else (a name typed by mistake) is refused, not echoed."""
+
+    name = "practitioner"
+
+    def convert(self, value, param, ctx):
+        from lpcli.core.caseid import is_practitioner_id
+
+        if not is_practitioner_id(value):
+            self.fail("that is not a practitioner ID: lower-case letters, digits and hyphens, "
+                      "at most 48, for example hv-jones (see 'lpcli practitioner list')",
+                      param, ctx)
+        return value
+
+
+PRACTITIONER_ID = PractitionerIdType()
+
+
 def choice(words: tuple) -> click.Choice:
     """A choice of words from the vocabulary (never a list written here)."""
     return click.Choice(words)

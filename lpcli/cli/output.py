@@ -135,6 +135,14 @@ def done(state, written) -> None:
     """The one line a successful change prints (IDs only), plus any warnings left."""
     notes(written)
     click.echo(f"{written.message} (commit {written.commit[:8]})")
+    done_quietly(state, written, notes_too=False)
+
+
+def done_quietly(state, written, notes_too: bool = True) -> None:
+    """``done`` without its line on stdout, for a command whose stdout is JSON: what was
+    recovered, any warnings (on stderr), and sharing the change when set to."""
+    if notes_too:
+        notes(written)
     for d in written.warnings:
         click.echo(f"lpcli: warning: {d.as_text()}", err=True)
     share_after_change(state)

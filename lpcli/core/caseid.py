@@ -46,3 +46,13 @@ def new_case_id(prefix: str = "LP", taken=frozenset()) -> str:
         cid = f"{prefix}-{chars[:5]}-{chars[5:]}"
         if cid not in taken:
             return cid
+
+
+# -- practitioner IDs --------------------------------------------------------------------------
+# Chosen by people ('sw-adeyemi'), unlike case IDs, and used in case files for as long as a
+# case is kept; the schema's pattern, written once here for the command line.
+PRACTITIONER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+
+
+def is_practitioner_id(text) -> bool:
+    return isinstance(text, str) and PRACTITIONER_ID.fullmatch(text) is not None

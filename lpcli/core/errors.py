@@ -35,6 +35,10 @@ class InvalidCaseId(EnvironmentProblem):
     pass
 
 
+class PractitionerNotFound(EnvironmentProblem):
+    """No practitioner by that ID in practitioners.yaml (exit 2, as an unknown case)."""
+
+
 class RepositoryStateError(EnvironmentProblem):
     """The git repository is mid-merge, has conflicts, uncommitted edits... (exit 2)."""
 

@@ -102,6 +102,20 @@ COLOR_MODES = ("auto", "always", "never")
 TEXT_JSON = ("text", "json")
 TEXT_JSON_CSV = ("text", "json", "csv")
 SHOW_FORMATS = ("yaml", "json")
+
+# -- the practitioner directory ----------------------------------------------------------------
+
+# The columns 'lpcli practitioner import' reads, named as the options of 'practitioner add';
+# 'practitioner list --format csv' writes them (and ACTIVE_COLUMNS), so a directory can go
+# out to a spreadsheet and come back with 'import --update'.
+PRACTITIONER_COLUMNS = ("id", "name", "agency", "agency_type", "role", "phone", "email",
+                        "capacity", "line_manager", "line_manager_phone", "line_manager_email",
+                        "statutory_roles", "lp_trained")
+ACTIVE_COLUMNS = ("active", "left")
+# What 'practitioner update --clear' may remove: the optional details (never an ID, and never
+# a required field: the schema needs those).
+PRACTITIONER_CLEARABLE = ("phone", "email", "line_manager", "line_manager_phone",
+                          "line_manager_email", "statutory_roles")
 DOCUMENT_FORMATS = ("html", "pdf", "md")
 
 # Each schema enum, by its place in the schema, and the tuple above that spells it.

@@ -169,3 +169,11 @@ def flow_list(items) -> list:
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq
+
+
+def quoted(text: str):
+    """Text written in single quotes, as people write phone numbers in YAML ('01632 960101'):
+    it reads as text whatever its digits look like."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    return SingleQuotedScalarString(text)
