@@ -15,8 +15,8 @@ import sys
 import click
 
 from lpcli import __version__
-from lpcli.cli import (cases, closing, documents, edit, init, lead, output, plan, reports,
-                       sharing, validate)
+from lpcli.cli import (assess, cases, closing, documents, edit, init, lead, output, plan,
+                       reports, sharing, validate)
 from lpcli.cli.base import CONTEXT, INTERNAL_ERROR, LpcliGroup, State
 from lpcli.cli.options import choice
 from lpcli.core import vocabulary
@@ -55,7 +55,7 @@ def cli(ctx, casebook_path, author, color):
 for _command in (
         validate.validate, init.init, init.demo,
         cases.new, cases.list_, cases.show, cases.history, edit.edit,
-        lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
+        assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
         closing.close, closing.reopen,
         documents.render,
         reports.overdue, reports.caseload, reports.retention, reports.calendar,

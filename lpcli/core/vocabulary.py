@@ -82,12 +82,11 @@ ELEMENT_WORDS = {
     "family_and_environment.social_community":
         "social and community elements and resources, including education",
 }
-# What each outcome means, as the guidance decides whether a lead professional is needed.
+# What each outcome means; only an integrated response calls for a lead professional.
 ASSESSMENT_OUTCOME_WORDS = {
     "no_additional_needs": "no additional needs",
-    "single_agency": "needs one practitioner or agency can meet (no lead professional)",
-    "integrated_response": "needs that require an integrated response from more than one "
-                           "agency (a lead professional is needed)",
+    "single_agency": "needs one practitioner or agency can meet",
+    "integrated_response": "needs that require an integrated response from more than one agency",
 }
 # One element's record in the assessment, in the schema's order.
 ELEMENT_FIELDS = ("strengths", "needs", "family_words", "agency")
