@@ -133,11 +133,11 @@ def test_element_names(book, name, ref):
 @pytest.mark.parametrize("args, words", [
     (["--need", "emotional=x"], ["could be any of: emotional_social, emotional_warmth_stability"]),
     (["--need", "family=x"], ["family_social_relationships, family_history"]),
-    (["--need", "sleep=x"], ["'sleep' is not an element", "housing_employment_finance",
+    (["--need", "sleep=x"], ["not an element", "housing_employment_finance",
                              "social_community"]),
     (["--predominant", "development_of_child"], ["could be any of: health, emotional_social"]),
-    (["--predominant", "nowhere"], ["is not an element"]),
-    (["--agency", "nowhere=health"], ["is not an element"]),
+    (["--predominant", "nowhere"], ["not an element of the assessment"]),
+    (["--agency", "nowhere=health"], ["not an element of the assessment"]),
     (["--need", "Speech is unclear"], ["write ELEMENT=TEXT"]),
     (["--need", "health="], ["nothing was given after '='"]),
     (["--need", "health=a", "--need", "development_of_child.health=b"], ["health is given twice"]),
@@ -148,7 +148,9 @@ def test_element_usage_errors_exit_2_with_the_choices(book, args, words):
                      "single_agency", *args, "--no-input", code=2)
     for w in words:
         assert w in result.stderr, (w, result.stderr)
-    assert "Speech is unclear" not in result.stderr  # text typed in the wrong place
+    if "--outcome" not in args:  # (click's own message for a choice repeats the word)
+        for typed in ("Speech is unclear", "sleep", "nowhere", "emotional="):
+            assert typed not in result.stderr  # what was typed is never repeated
 
 
 def test_assessor_and_outcome_required_without_questions(book):
@@ -364,8 +366,8 @@ def test_the_walk_asks_element_by_element(book, terminal):
     asked = result.stderr
     assert "Health: general, physical, speech, language and communication: anything to record?" \
         in asked
-    assert "Error: 'nobody' is not in practitioners.yaml" in asked
-    assert "not agency types: heath" in asked and "name at least two" in asked
+    assert "Error: not in practitioners.yaml" in asked
+    assert "only agency types, please" in asked and "name at least two" in asked
     assert "[health housing]" in asked
     a = data(book, NO_ASSESSMENT)["assessment"]
     assert a == {

@@ -41,27 +41,20 @@ def _complete_elements(incomplete: str, suffix: str = "") -> list:
             for name, ref in items]
 
 
-def _shown(name: str) -> str:
-    """What was typed where an element goes, quoted only if it looks like a name: a note
-    typed in the wrong place is never echoed (it may be personal)."""
-    import re
-
-    return f"'{name}'" if re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", name) else "what was given"
-
-
 def _resolve(name: str, param_type: click.ParamType, param, ctx) -> str:
+    """The element a name means. The errors list the choices but never repeat what was
+    typed (as a CASE argument is never echoed): a child's name typed in the wrong place
+    must not reach a terminal log."""
     from lpcli.workflow.assessment import element_matches
 
     found = element_matches(name)
     if len(found) == 1:
         return found[0]
     if found:
-        param_type.fail(f"{_shown(name)} could be any of: "
-                        f"{', '.join(_short(r) for r in found)}; write more of the name",
-                        param, ctx)
-    param_type.fail(f"{_shown(name)} is not an element of the assessment; elements: "
-                    f"{_element_choices()} (or domain.element; see lpcli assess --help)",
-                    param, ctx)
+        param_type.fail(f"the element could be any of: {', '.join(_short(r) for r in found)}; "
+                        "write more of its name", param, ctx)
+    param_type.fail(f"not an element of the assessment; elements: {_element_choices()} (or "
+                    "domain.element; see lpcli assess --help)", param, ctx)
 
 
 class ElementType(click.ParamType):
@@ -347,13 +340,14 @@ def _ask_predominant(fields: dict) -> None:
 
 
 # Each reader below turns an answer into a value, or raises BadParameter: click then says
-# why and asks again, instead of ending the command.
+# why and asks again, instead of ending the command. Like every message, they never repeat
+# what was typed.
 
 def _known_practitioner(directory):
     def read(text):
         pid = text.strip()
         if pid not in directory:
-            raise click.BadParameter(f"'{pid}' is not in practitioners.yaml")
+            raise click.BadParameter("not in practitioners.yaml: give a practitioner's ID")
         return pid
     return read
 
@@ -363,8 +357,8 @@ def _agency_words(at_least: int = 0, at_most: int | None = None):
         words = list(dict.fromkeys(text.replace(",", " ").split()))
         wrong = [w for w in words if w not in vocabulary.AGENCY_TYPES]
         if wrong:
-            raise click.BadParameter("not agency types: " + ", ".join(wrong) + "; agency "
-                                     "types: " + ", ".join(vocabulary.AGENCY_TYPES))
+            raise click.BadParameter("only agency types, please: "
+                                     + ", ".join(vocabulary.AGENCY_TYPES))
         if len(words) < at_least:
             raise click.BadParameter("an integrated response is from more than one agency: "
                                      "name at least two" if at_least == 2 else "name one")
@@ -382,7 +376,7 @@ def _predominant(needs: list):
         for word in text.replace(",", " ").split():
             found = [ref for ref in element_matches(word) if ref in needs]
             if len(found) != 1:
-                raise click.BadParameter(f"'{word}' is not one of: "
+                raise click.BadParameter("name them among: "
                                          + ", ".join(_short(r) for r in needs))
             chosen.append(found[0])
         return list(dict.fromkeys(chosen))

@@ -12,8 +12,6 @@ A later assessment does not overwrite the earlier one: it moves to ``assessment_
 
 from __future__ import annotations
 
-import re
-
 from lpcli.check.facts import as_date
 from lpcli.core.vocabulary import (AGENCY_TYPES, ASSESSMENT_OUTCOMES, DOMAINS, ELEMENT_FIELDS,
                                    ELEMENTS)
@@ -71,11 +69,12 @@ def with_needs(fields: dict) -> list[str]:
 
 
 def element_agencies(fields: dict) -> list[str]:
-    """The agency types given for the elements with needs (a natural 'agencies needed')."""
+    """The agency types given for the elements with needs (a natural 'agencies needed';
+    only real agency types: what else was typed there is never repeated)."""
     found = []
     for ref in with_needs(fields):
         agency = element_entry(fields, ref).get("agency")
-        if agency and agency not in found:
+        if agency in AGENCY_TYPES and agency not in found:
             found.append(agency)
     return found
 
@@ -125,21 +124,17 @@ def combine(prepared: dict, given: dict) -> dict:
 
 # -- the rules ---------------------------------------------------------------------------------
 
-def _code(value) -> str:
-    """A value the user typed, quoted only when it looks like a code: a message never echoes
-    free text (it may be personal)."""
-    text = str(value)
-    return f"'{text}'" if re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", text) else "a value given"
-
-
 def check_assessment(refusals, data: dict, fields: dict, when, directory) -> None:
-    """Every rule a new assessment must meet (the dates are checked by the caller)."""
+    """Every rule a new assessment must meet (the dates are checked by the caller).
+
+    The messages never repeat what was typed where an ID or a code was expected: a child's
+    name typed in the wrong place must not reach a terminal log or a cron mail."""
     assessor = fields.get("assessor")
     if not assessor:
         refusals.add("assessor-missing", "who carried out the assessment is required (--assessor)")
     elif assessor not in directory:
-        refusals.add("unknown-practitioner",
-                     f"assessor {_code(assessor)} is not in practitioners.yaml")
+        refusals.add("unknown-practitioner", "the assessor (--assessor) is not in "
+                     "practitioners.yaml; use a practitioner's ID from there")
     current = data.get("assessment") if isinstance(data.get("assessment"), dict) else {}
     previous = as_date(current.get("date"))
     if previous and when < previous:
@@ -153,13 +148,13 @@ def _check_agencies(refusals, fields: dict) -> None:
     for ref in ELEMENTS:
         agency = element_entry(fields, ref).get("agency")
         if agency is not None and agency not in AGENCY_TYPES:
-            refusals.add("unknown-agency-type", f"the agency for {short_name(ref)} "
-                         f"({_code(agency)}) is not an agency type; agency types: "
+            refusals.add("unknown-agency-type", f"the agency given for {short_name(ref)} "
+                         "(--agency) is not an agency type; agency types: "
                          + ", ".join(AGENCY_TYPES))
-    for agency in fields.get("agencies_needed") or []:
+    for i, agency in enumerate(fields.get("agencies_needed") or [], 1):
         if agency not in AGENCY_TYPES:
-            refusals.add("unknown-agency-type", f"agency needed {_code(agency)} is not an "
-                         "agency type; agency types: " + ", ".join(AGENCY_TYPES))
+            refusals.add("unknown-agency-type", f"agency needed number {i} (--agency-needed) "
+                         "is not an agency type; agency types: " + ", ".join(AGENCY_TYPES))
 
 
 def _check_outcome(refusals, fields: dict) -> None:
@@ -183,7 +178,8 @@ def _check_outcome(refusals, fields: dict) -> None:
                      + (f"; the elements name {', '.join(named)}" if named else ""))
     for ref in fields.get("predominant_needs") or []:
         if ref not in ELEMENTS:
-            refusals.add("unknown-element", f"predominant need {_code(ref)} is not an element")
+            refusals.add("unknown-element", "a predominant need is not an element; elements: "
+                         + ", ".join(ELEMENTS))
         elif ref not in needs:
             refusals.add("predominant-without-need",
                          f"{ref} is named a predominant need, but no needs are recorded for it "
