@@ -394,6 +394,7 @@ def test_the_walk_asks_only_what_the_options_did_not_give(book, terminal):
                       "--agency-needed", "health", input=walk)
     assert result.exit_code == 0, result.output
     asked = result.stderr
+    assert "  Health: general, physical, speech, language and communication:\n" in asked
     for question in ("Who carried out", "Date the assessment", "(needs)", "Agency with main",
                      "The child's own views", "Outcome", "Agencies needed", "Predominant"):
         assert question not in asked, question

@@ -290,9 +290,12 @@ def _ask_element(fields: dict, ref: str) -> None:
     from lpcli.workflow.assessment import element_entry, put
 
     entry = dict(element_entry(fields, ref))
-    if not entry and not click.confirm(f"  {_words(ref)}: anything to record?", default=False,
-                                       err=True):
-        return
+    if not entry:
+        if not click.confirm(f"  {_words(ref)}: anything to record?", default=False, err=True):
+            return
+    elif not all(entry.get(key) for key, _ in ELEMENT_QUESTIONS) \
+            or (entry.get("needs") and not entry.get("agency")):
+        say(f"  {_words(ref)}:")  # given in part by the options: the rest is asked under it
     for key, label in ELEMENT_QUESTIONS:
         if not entry.get(key):
             _text(entry, key, f"    {label}")

@@ -249,7 +249,7 @@ def record_assessment(casebook, case_id: str, fields: dict, *, author: str | Non
         when = as_date(fields.get("date")) or ctx.today
         check_event_date(refusals, data, when, ctx.today, "the assessment date")
         check_assessment(refusals, data, fields, when, casebook.directory)
-        refusals.raise_if_any(hint="see 'lpcli assess --help' for the elements and options")
+        refusals.raise_if_any()
         record = build(fields, when)
         earlier = isinstance(doc.get("assessment"), dict)
         if earlier:
