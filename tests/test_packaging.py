@@ -38,7 +38,7 @@ def test_installed_wheel_finds_its_data(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True)
     env = dict(os.environ, PYTHONPATH=str(target))
-    code = ("import lpcli.core.resources as r, lpcli.schema as s; "
+    code = ("import lpcli.core.resources as r, lpcli.check.schema as s; "
             "print(r.schemas_dir()); print(r.example_dir()); s.validator('case')")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True).stdout

@@ -186,7 +186,7 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     # -- new: the sentinel child again, through lpcli itself -----------------------------------
     new = run("new", "--given", GIVEN, "--family", FAMILY, "--dob", DOB, "--gender", "female",
               "--school", "Brookside Primary School", "--opened-by", "ed-okafor",
-              "--source", NOTE, "--date", TODAY)
+              "--source", NOTE, "--date", TODAY, "--no-input")
     new_id = new.stdout.strip()
     assert re.fullmatch(r"LP-[0-9A-Z]{5}-[0-9A-Z]{5}", new_id)
     run("new", "--name", f"{GIVEN} {FAMILY}", "--dob", "13/02/2018", expect=2)
@@ -194,6 +194,37 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("new", "--name", f"{GIVEN} {FAMILY}", "--expected", "2027-02-01", "--opened-by",
         "nobody", expect=1)
     run("new", "--name", f"{GIVEN} {FAMILY}", expect=2)  # no date of birth
+
+    # -- the case's records: family, consent, team, meetings -----------------------------------
+    member = run("family", "add", new_id, "--name", f"{GIVEN} {FAMILY}", "--relationship",
+                 "mother", "--parental-responsibility", "--lives-with-child", "--phone", PHONE,
+                 "--email", "zq@example.org", "--language", NOTE, "--interpreter", "--date",
+                 TODAY, "--no-input").stdout.strip()
+    run("family", "add", new_id, "--name", f"{GIVEN} {FAMILY}", "--relationship", "aunt",
+        "--id", "zaunt", "--no-input")
+    run("family", "add", new_id, "--name", GIVEN, "--no-input", expect=1)  # no relationship
+    run("family", "update", new_id, member, "--name", f"{GIVEN} {FAMILY}-Smith",
+        "--relationship", "mother", "--no-parental-responsibility", "--lives-elsewhere",
+        "--phone", PHONE, "--email", "zq2@example.org", "--language", NOTE,
+        "--no-interpreter", "--date", TODAY)
+    run("family", "update", new_id, "nobody", "--phone", PHONE, expect=1)
+    run("family", "remove", new_id, "zaunt", "--date", TODAY)
+    run("consent", "give", new_id, "--given-by", member, "--share-with", "education",
+        "--share-with", "health", "--not-with", "police", "--withhold", "education=address",
+        "--recorded-by", "ed-okafor", "--notes", NOTE, "--date", TODAY, "--no-input")
+    run("consent", "give", new_id, "--given-by", GIVEN, "--share-with", NOTE, expect=1)
+    run("consent", "give", new_id, "--given-by", member, "--withhold", NOTE, expect=2)
+    run("family", "remove", new_id, member, expect=1)  # consent names them
+    run("team", "add", new_id, "ed-okafor", "--role", NOTE, "--agency", NOTE, "--since", TODAY)
+    run("team", "add", new_id, "nobody", expect=1)
+    run("meeting", new_id, "--kind", "team_around_the_child", "--attendee", "ed-okafor",
+        "--family-attendee", member, "--venue", f"{NOTE} hall", "--notes", NOTE, "--date",
+        TODAY)
+    run("meeting", new_id, "--kind", "other", "--family-attendee", GIVEN, expect=1)
+    run("team", "end", new_id, "ed-okafor", "--date", TODAY)
+    run("team", "end", new_id, "ed-okafor", expect=1)
+    run("consent", "withdraw", new_id, "--by", member, "--reason", NOTE, "--date", TODAY)
+    run("consent", "withdraw", new_id, expect=1)  # already withdrawn
 
     # -- reading -------------------------------------------------------------------------------
     run("list")
@@ -244,6 +275,8 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("nominate", LED, "fs-ahmed", "--meeting-date", "2026-11-19", *agreed, "--present",
         "--rationale", NOTE, expect=1)  # a lead professional is in place
     run("nominate", AWAITING, "fs-ahmed", "--meeting-date", "13/02/2018", expect=2)
+    run("nominate", AWAITING, "po-harding", "--meeting-date", "2026-11-19", "--family-informed",
+        "--rationale", NOTE, expect=1)  # informed is for a statutory lead, not a chosen one
     run("nominate", AWAITING, "--unresolved", "--meeting-date", "2026-11-19", "--escalated-to",
         "Early help service manager", "--reason", NOTE, "--venue", f"{NOTE} hall",
         "--attendee", "ed-marsh", "--meeting-kind", "team_around_the_child")
@@ -297,8 +330,25 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
         "--transition", "other", "--receiving-agency", "Riverside Health", *agreed,
         "--agreed-beforehand", "--notes", NOTE, "--date", TODAY)
     run("render", "handover", LED, shows="render")
+    # a step-up without consent, where the guidance allows it (police are refused by consent)
+    run("team", "add", LED, "sw-adeyemi", "--role", "social worker", "--since", TODAY)
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--transition", "step_up",
+        "--statutory-status", "child_protection_plan", "--family-informed", expect=1)
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--safeguarding-reason", NOTE,
+        expect=2)  # the exception's options without --without-consent
+    run("handover", LED, "sw-adeyemi", "--reason", NOTE, "--transition", "step_up",
+        "--statutory-status", "child_protection_plan", "--family-informed", "--without-consent",
+        "--safeguarding-ground", "significant_harm", "--safeguarding-reason", NOTE,
+        "--authorised-by", "Service Manager", "--family-not-told", NOTE, "--school",
+        f"{NOTE} Academy", "--reassign-actions", "--date", TODAY)
+    run("handover", LED, "salt-evans", "--reason", NOTE, "--family-informed", *agreed,
+        "--present", "--without-consent", "--safeguarding-ground", "serious_crime",
+        "--authorised-by", NOTE, "--family-told", expect=1)  # consent allows: not needed
+    run("render", "handover", LED, "--format", "md", shows="render")
     run("close", CLOSED, "--reason", "needs_met", "--exit-strategy", NOTE, expect=1)
-    run("close", new_id, "--reason", "other", "--exit-strategy", NOTE, "--closed-by",
+    run("close", LED, "--reason", "other", "--exit-strategy", NOTE, expect=1)  # open actions
+    run("close", new_id, "--reason", "other", "--exit-strategy", NOTE, "--settle", "all=dropped",
+        "--signed-off-by", f"{GIVEN} Manager", "--closed-by",
         "ed-okafor", "--date", TODAY)
     run("reopen", AWAITING, "--reason", NOTE, expect=1)  # open already
     run("reopen", new_id, "--reason", NOTE, "--date", TODAY)

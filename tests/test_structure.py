@@ -216,6 +216,18 @@ def test_the_cli_takes_its_choices_from_the_vocabulary():
     assert not strays, strays
 
 
+def test_every_package_is_installed():
+    """A subpackage missing from setup.cfg works in a checkout and breaks 'pip install .'."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(PACKAGE.parent / "setup.cfg")
+    listed = set(cfg["options"]["packages"].split())
+    packages = {".".join(p.parent.relative_to(PACKAGE.parent).parts)
+                for p in PACKAGE.rglob("__init__.py")}
+    assert packages <= listed, sorted(packages - listed)
+
+
 def test_the_elements_plain_words_are_the_schemas():
     """'lpcli assess' shows the elements in the vocabulary's words; the schema describes each
     element (for editors) with the same words, and no element is left without them."""

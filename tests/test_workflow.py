@@ -225,7 +225,7 @@ def test_handover_needs_family_informed_and_a_current_lead(book):
 
 def test_close_refuses_review_and_reopen(book):
     result = book.run("close", LED, "--reason", "needs_met", "--exit-strategy",
-                      "School continues reading support")
+                      "School continues reading support", "--settle", "all=done")
     assert result.exit_code == 0, result.output
     data = book.json("show", LED)
     assert data["status"] == "closed" and "lead_professional" not in data
@@ -244,7 +244,8 @@ def test_close_refuses_review_and_reopen(book):
 def test_workflow_commits_carry_no_personal_data(book):
     book.run("nominate", AWAITING, "fs-ahmed", *AGREED)
     book.run("review", LED, "--progress", "Amelia reads well", "--no-input")
-    book.run("close", LED, "--reason", "needs_met", "--exit-strategy", "Amelia is fine")
+    book.run("close", LED, "--reason", "needs_met", "--exit-strategy", "Amelia is fine",
+             "--settle", "all=done")
     log = book.git("log", "--format=%s%n%b")
     child = book.json("show", AWAITING)["child"]
     for secret in ("Amelia", "Hart", child["given_name"], child["family_name"]):

@@ -14,10 +14,14 @@ from pathlib import Path
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 from lpcli.check.gate import admit
 from lpcli.core.caseid import check_case_id, is_case_id
-from lpcli.core.errors import CasebookNotFound, CaseNotFound, EnvironmentProblem, FileHasErrors
+from lpcli.core.errors import (
+    CasebookNotFound,
+    CaseNotFound,
+    EnvironmentProblem,
+    FileHasErrors,
+)
 from lpcli.files.loader import load_file
 from lpcli.files.yamlio import Loaded
-
 
 DEFAULT_SETTINGS = {
     "case_id_prefix": "LP",

@@ -18,11 +18,10 @@ import hashlib
 import json
 import os
 
-from lpcli import __version__
-from lpcli import gitstore
+from lpcli import __version__, gitstore
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 4  # 4: a slim copy only for a case that passed the schema (the gate)
+FORMAT = 5  # 5: no notes of a consent withdrawal in the slim copy
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -65,6 +64,9 @@ def slim(case: dict) -> dict:
         out["plan"] = p
     elif "plan" in case:
         out["plan"] = plan
+    withdrawn = (case.get("consent") or {}).get("withdrawn")
+    if isinstance(withdrawn, dict):  # its notes are the family's words: only the date
+        out["consent"]["withdrawn"] = {k: withdrawn[k] for k in ("date",) if k in withdrawn}
     reviews = case.get("reviews")
     if isinstance(reviews, list):
         out["reviews"] = [{k: r[k] for k in ("date", "next_review", "next_review_venue")

@@ -37,8 +37,13 @@ from lpcli.casebook.lock import casebook_lock
 from lpcli.check.gate import admit, check_loaded
 from lpcli.core import dates
 from lpcli.core.diagnostics import ERROR
-from lpcli.core.errors import (CaseNotFound, EnvironmentProblem, InvalidRecord, LpcliError,
-                               RepositoryStateError)
+from lpcli.core.errors import (
+    CaseNotFound,
+    EnvironmentProblem,
+    InvalidRecord,
+    LpcliError,
+    RepositoryStateError,
+)
 from lpcli.files import loader, roundtrip
 from lpcli.files.safeio import _test_crash, atomic_write_bytes, read_text_safely
 
@@ -252,10 +257,14 @@ def replace_text(casebook: Casebook, target: Target, new_text: str, what: str,
         return _write_and_commit(casebook, session, target, text, new_text, what)
 
 
-def create_case(casebook: Casebook, case_id: str, text: str, what: str,
+def create_case(casebook: Casebook, case_id: str, text, what: str,
                 *, author: str | None = None) -> Written:
+    """A new case file. ``text``: the file's text, or a function of the author's name
+    giving it (the case's event log names who opened it)."""
     target = Target.case(casebook, case_id)
     session = Session(casebook, author)
+    if callable(text):
+        text = text(session.author_name)
     with casebook_lock(session.repo):
         prepare(casebook, session)
         gitstore.check_writable(session.repo)

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 from lpcli import gitstore
-from lpcli.files import roundtrip
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 from lpcli.core.errors import EnvironmentProblem
 from lpcli.core.resources import example_dir
+from lpcli.files import roundtrip
 
 GITIGNORE = """\
 # lpcli: temporary files from interrupted writes, local caches, and rendered documents

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lpcli.core import dates
 from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, STATUTORY_LEAD_STATUSES
 
-# Guidance: reviews never more than three months apart.
-MAX_REVIEW_GAP_DAYS = 92
+# Guidance: reviews never more than three months apart, counted in calendar months.
+MAX_REVIEW_GAP_MONTHS = 3
 
 
 def as_date(value) -> dt.date | None:
@@ -94,6 +95,11 @@ def family_ids(case: dict) -> set[str]:
 
 # -- the review schedule (domain guide, section 6) --------------------------------------------
 
+def too_far_apart(review: dt.date, next_review: dt.date) -> bool:
+    """More than three calendar months between a review and the next (guidance)."""
+    return next_review > dates.add_months(review, MAX_REVIEW_GAP_MONTHS)
+
+
 def last_review(case: dict) -> dict | None:
     reviews = [r for r in (case.get("reviews") or []) if isinstance(r, dict)
                and as_date(r.get("date"))]
@@ -154,3 +160,23 @@ def outstanding(data: dict) -> list[str]:
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
     return [a["id"] for a in plan.get("actions") or []
             if isinstance(a, dict) and a.get("status") in OPEN_ACTION_STATUSES]
+
+
+def consent_withdrawn(case: dict) -> dt.date | None:
+    """When the family withdrew consent, if they have (and not given it again since)."""
+    withdrawn = (case.get("consent") or {}).get("withdrawn")
+    return as_date(withdrawn.get("date")) if isinstance(withdrawn, dict) else None
+
+
+def consent_decision_pending(case: dict) -> dt.date | None:
+    """The withdrawal date while an open case still waits for the decision withdrawn consent
+    needs: closing it, or a step-up to social care (guidance: withdrawn consent usually ends
+    multi-agency early help). None once decided, or when consent stands."""
+    withdrawn = consent_withdrawn(case)
+    if withdrawn is None or case.get("status") != "open":
+        return None
+    for h in case.get("handovers") or []:
+        if isinstance(h, dict) and h.get("transition") == "step_up" \
+                and (as_date(h.get("date")) or dt.date.min) >= withdrawn:
+            return None
+    return withdrawn

@@ -15,8 +15,24 @@ import sys
 import click
 
 from lpcli import __version__
-from lpcli.cli import (assess, cases, closing, documents, edit, init, lead, output, plan,
-                       reports, sharing, validate)
+from lpcli.cli import (
+    assess,
+    cases,
+    closing,
+    consent,
+    documents,
+    edit,
+    family,
+    init,
+    lead,
+    meeting,
+    output,
+    plan,
+    reports,
+    sharing,
+    team,
+    validate,
+)
 from lpcli.cli.base import CONTEXT, INTERNAL_ERROR, LpcliGroup, State
 from lpcli.cli.options import choice
 from lpcli.core import vocabulary
@@ -55,6 +71,7 @@ def cli(ctx, casebook_path, author, color):
 for _command in (
         validate.validate, init.init, init.demo,
         cases.new, cases.list_, cases.show, cases.history, edit.edit,
+        family.family, consent.consent, team.team, meeting.meeting,
         assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
         closing.close, closing.reopen,
         documents.render,

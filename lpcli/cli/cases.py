@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import (FORMAT_TEXT_JSON, case_argument,
-                               checked_date, choice, date_option, date_or_today)
+from lpcli.cli.options import (
+    FORMAT_TEXT_JSON,
+    case_argument,
+    checked_date,
+    choice,
+    date_option,
+    opt_date,
+)
 from lpcli.core import vocabulary
 from lpcli.core.text import table
+
 
 @examples("lpcli new --name 'Amelia Hart' --dob 2018-02-14",
           "lpcli new --given 'Mary Jane' --family 'Smith' --dob 2019-05-01 --opened-by fs-ahmed",
@@ -28,21 +34,23 @@ from lpcli.core.text import table
 @click.option("--opened-by", metavar="PRACTITIONER", help="Practitioner ID opening the case.")
 @click.option("--source", help="How the needs were identified (for example 'school').")
 @date_option("Date the case is opened, YYYY-MM-DD (default: today).")
+@click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
 @pass_state
 def new(state, name, given, family_name, dob, expected, gender, school, opened_by, source,
-        date_):
+        date_, no_input):
     """Open a case for a child and print its new case ID.
 
     The ID is random (never derived from the child) and is printed alone on stdout, so
     scripts can capture it: ID=$(lpcli new ...). Missing required details are asked for
-    when run in a terminal. The case is validated and committed as '<CASE-ID>: case opened'.
+    when run in a terminal, which then offers to go straight on to the family, consent and
+    the assessment; otherwise the next commands to run are printed (on stderr). The case is
+    validated and committed as '<CASE-ID>: case opened'.
     """
     from lpcli.core import dates
     from lpcli.workflow import intake
-    from lpcli.casebook import records
 
     cb = state.casebook
-    interactive = sys.stdin.isatty()
+    interactive = output.is_terminal() and not no_input
     if name and (given or family_name):
         raise click.UsageError("use either --name or --given/--family, not both")
     if not name and not (given and family_name):
@@ -50,7 +58,7 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
             raise click.UsageError("--given and --family go together")
         if not interactive:
             raise click.UsageError("the child's name is required: --name 'FULL NAME'")
-        name = click.prompt("Child's full name")
+        name = click.prompt("Child's full name", err=True)
     if name:
         given, family_name = intake.split_name(name)
     if dob and expected:
@@ -59,27 +67,74 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
         if not interactive:
             raise click.UsageError("the date of birth is required: --dob YYYY-MM-DD "
                                    "(or --expected YYYY-MM-DD for an unborn child)")
-        dob = click.prompt("Date of birth (YYYY-MM-DD)", value_proc=checked_date).isoformat()
-    dob_d = dates.parse(dob, "--dob") if dob else None
-    exp_d = dates.parse(expected, "--expected") if expected else None
-    today = dates.today(cb.settings)
-    opened = date_or_today(date_, cb.settings)
-    if opened > today:
-        raise click.BadParameter("the case cannot be opened in the future", param_hint="--date")
-    if dob_d and dob_d > opened:
-        raise click.BadParameter("the date of birth is after the case was opened",
-                                 param_hint="--dob")
-    case_id = intake.allocate_id(cb)
-    session_author = state.author
-    from lpcli import gitstore
-
-    by = gitstore.author_name(gitstore.open_repo(cb.root), session_author)
-    text = intake.build_case(case_id, given=given, family=family_name, opened=opened, dob=dob_d,
-                             expected=exp_d, gender=gender, school=school, opened_by=opened_by,
-                             source=source, by=by, today=today)
-    output.notes(records.create_case(cb, case_id, text, "case opened", author=session_author))
-    click.echo(case_id)
+        dob = click.prompt("Date of birth (YYYY-MM-DD)", value_proc=checked_date,
+                           err=True).isoformat()
+    written = intake.open_case(
+        cb, given=given, family=family_name, opened=opt_date(date_, "--date"),
+        dob=dates.parse(dob, "--dob") if dob else None,
+        expected=dates.parse(expected, "--expected") if expected else None, gender=gender,
+        school=school, opened_by=opened_by, source=source, author=state.author)
+    output.notes(written)
+    click.echo(written.subject)
     output.share_after_change(state)
+    if interactive and click.confirm("Go on to record the family, consent and the assessment "
+                                     "now?", default=True, err=True):
+        _guided_start(state, written.subject)
+    else:
+        output.tell_person(next_steps(written.subject))
+
+
+def next_steps(case_id: str) -> str:
+    """What to record next, as commands (each one command and one commit)."""
+    return "\n".join([
+        "Next, record what the guidance asks for (each is one command; see its --help):",
+        f"  lpcli family add {case_id} --name NAME --relationship mother "
+        "--parental-responsibility",
+        f"  lpcli consent give {case_id} --given-by mother --share-with education,health",
+        f"  lpcli assess {case_id} --assessor PRACTITIONER --outcome integrated_response ...",
+        f"  lpcli team add {case_id} PRACTITIONER --role TEXT",
+        f"  lpcli meeting {case_id} --kind team_around_the_family --attendee PRACTITIONER ...",
+        f"  lpcli nominate {case_id} PRACTITIONER --meeting-date YYYY-MM-DD --family-agreed ...",
+    ])
+
+
+def _guided_start(state, case_id: str) -> None:
+    """The front half of a case in one sitting, each step its own command and commit; an
+    answer left empty skips a step, and the commands for what is left are printed."""
+    from lpcli.cli import family
+    from lpcli.core.errors import LpcliError
+    from lpcli.workflow import consent as cons
+    from lpcli.workflow import family as fam
+
+    members = []
+    while click.confirm("Add a family member or carer?", default=not members, err=True):
+        fields = {"name": None, "relationship": None, "parental_responsibility": None,
+                  "lives_with_child": None, "phone": None}
+        family.ask_member(fields)
+        try:
+            written, mid = fam.add_member(state.casebook, case_id, fields, author=state.author)
+        except LpcliError as exc:
+            output.report_error(exc, False)
+            continue
+        members.append(mid)
+        click.echo(f"{written.message} as {mid} (commit {written.commit[:8]})", err=True)
+    if members and click.confirm("Record their consent to share information now?",
+                                 default=True, err=True):
+        from lpcli.cli.consent import split_list
+
+        given = split_list([click.prompt("Who gave consent", default=",".join(members), err=True)])
+        share = split_list([click.prompt("Agencies that may receive information (names or types; "
+                                     "commas between)", default="", show_default=False,
+                                     err=True)])
+        refuse = split_list([click.prompt("Agencies that may NOT (Enter for none)", default="",
+                                      show_default=False, err=True)])
+        try:
+            written = cons.give(state.casebook, case_id, given_by=given, share_with=share,
+                                not_with=refuse, author=state.author)
+            click.echo(f"{written.message} (commit {written.commit[:8]})", err=True)
+        except LpcliError as exc:
+            output.report_error(exc, False)
+    click.echo(next_steps(case_id), err=True)
 
 
 def list_text(rows, status) -> str:
@@ -141,8 +196,8 @@ def list_(state, status, lead, names, fmt):
 @pass_state
 def show(state, case_id, fmt):
     """Show one case's record (it holds personal data: mind where you paste it)."""
-    from lpcli.files.safeio import read_text_safely
     from lpcli.core.errors import EnvironmentProblem
+    from lpcli.files.safeio import read_text_safely
 
     cb = state.casebook
     if fmt == "json":

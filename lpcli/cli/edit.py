@@ -26,10 +26,12 @@ def edit(state, case_id):
     one between conflict marker lines: keep what is right, delete the marker lines, save.
     The result is checked the same way and marked resolved; 'lpcli sync' then finishes.
     """
-    from lpcli import sync as syncmod
     from lpcli.casebook import drafts, records
     from lpcli.core.errors import EnvironmentProblem
     from lpcli.files.safeio import read_text_safely
+    from lpcli.sync.appends import YOURS
+    from lpcli.sync.pending import pending_for
+    from lpcli.sync.resolve import resolve_case
 
     cb = state.casebook
     target = records.Target.case(cb, case_id)
@@ -37,12 +39,12 @@ def edit(state, case_id):
     original, problem = read_text_safely(target.path)
     if problem is not None:
         raise EnvironmentProblem(f"{target.rel} cannot be opened: {problem.message}")
-    pending = syncmod.pending_for(cb)
+    pending = pending_for(cb)
     resolving = pending is not None and target.rel in pending.paths
     if resolving:
         click.echo(f"{target.rel} was changed here and in the shared casebook. Where the "
                    f"changes conflict, the file shows both: yours after "
-                   f"'<<<<<<< {syncmod.YOURS}', the shared one after '======='. Keep what is "
+                   f"'<<<<<<< {YOURS}', the shared one after '======='. Keep what is "
                    "right (or combine them), delete the three marker lines, save and close.",
                    err=True)
     tmp = drafts.draft_path(cb, f"{case_id}.yaml")
@@ -51,7 +53,7 @@ def edit(state, case_id):
         if draft is None:
             return
         if resolving:
-            left = syncmod.resolve_case(cb, case_id, draft, expected_old=original)
+            left = resolve_case(cb, case_id, draft, expected_old=original)
             click.echo(f"Resolved {target.rel}. " + (
                 f"Still to resolve: {', '.join(left)}." if left else
                 "Every file is resolved: run 'lpcli sync' to finish."), err=True)
@@ -88,7 +90,7 @@ def _edit_until_valid(cb, target, original: str, tmp, resolving: bool) -> str | 
         click.echo(f"The edited case has {len(errors)} error(s); it was not saved:", err=True)
         for d in errors:
             click.echo(f"  {d.as_text()}", err=True)
-        if not sys.stdin.isatty() or click.prompt(
+        if not output.is_terminal() or click.prompt(
                 "(e)dit again or (a)bandon?", type=click.Choice(["e", "a"]), default="e",
                 err=True) == "a":
             click.echo("Edit abandoned; the case is unchanged.", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -43,26 +42,28 @@ def init(state, directory, agency, clone_url):
         return
     directory = directory or Path(".")
     if not agency:
-        if sys.stdin.isatty():
+        if output.is_terminal():
             agency = click.prompt("Agency name")
         else:
             raise click.UsageError("--agency is required when not run in a terminal")
     env = gitstore.identity_for_new_repo(directory, state.author)
     path = scaffold.init_casebook(directory, agency, env)
     click.echo(f"Created an lpcli casebook in {path}")
-    click.echo("Next: add practitioners to practitioners.yaml, then 'lpcli new --name ... --dob ...'")
+    click.echo("Next: add your practitioners ('lpcli practitioner add ID --name ...', or "
+               "'lpcli practitioner import staff.csv'), then open a case: 'lpcli new --name "
+               "... --dob ...'")
 
 
 def _init_clone(url, directory, agency) -> None:
     from lpcli import gitstore
-    from lpcli import sync as syncmod
     from lpcli.casebook.book import Casebook
     from lpcli.casebook.checker import Checker
     from lpcli.core.diagnostics import ERROR, count
+    from lpcli.sync.clone import clone
 
     if agency:
         raise click.UsageError("--agency comes from the shared casebook; leave it out with --clone")
-    path = syncmod.clone(url, directory)
+    path = clone(url, directory)
     cb = Casebook(path)
     result = Checker(cb).run()
     click.echo(f"Cloned the casebook from {gitstore.safe_url(url)} into {path}: "

@@ -20,6 +20,23 @@ from lpcli.core.errors import InvalidRecord, LpcliError, RuleViolation
 PROGRESS_THRESHOLD = 200  # cases: below this a progress bar would only flash
 
 
+def is_terminal() -> bool:
+    """Is a person at the keyboard? Questions are asked only then (never in cron or a
+    pipe); tests stand in for the person by replacing this."""
+    return sys.stdin.isatty()
+
+
+def tell_person(text: str) -> None:
+    """Guidance for a person at a terminal (the next commands to run); scripts and cron,
+    reading stderr for errors, are spared it."""
+    if stderr_is_terminal():
+        click.echo(text, err=True)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def use_color(setting: str, stream=None) -> bool:
     if setting == "always":
         return True
@@ -125,10 +142,10 @@ def done(state, written) -> None:
 
 def share_after_change(state) -> None:
     """With 'sync: {auto_push: true}' in lpcli.yaml, share the change just committed."""
-    from lpcli import sync as syncmod
+    from lpcli.sync import auto
 
-    if syncmod.auto_push_enabled(state.casebook):
-        click.echo(f"lpcli: {syncmod.share_after_change(state.casebook, state.author)}",
+    if auto.auto_push_enabled(state.casebook):
+        click.echo(f"lpcli: {auto.share_after_change(state.casebook, state.author)}",
                    err=True)
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import (case_argument,
-                               checked_date, date_option, opt_date)
+from lpcli.cli.options import case_argument, checked_date, choice, date_option, opt_date
 from lpcli.core import vocabulary
+
 
 @examples("lpcli review LP-4F7QK-9M2XA --date 2026-11-20 --progress 'Reading improving' \\",
           "    --family-view 'Happy with school support' --next-review 2027-01-08",
@@ -27,8 +26,7 @@ from lpcli.core import vocabulary
 @click.option("--changed-circumstances", help="Changes in circumstances and needs.")
 @click.option("--family-view", help="What the family said, in their words.")
 @click.option("--child-view", help="What the child said, in their words.")
-@click.option("--family-satisfaction", type=click.Choice(["very_satisfied", "satisfied", "mixed",
-                                                          "dissatisfied", "not_asked"]))
+@click.option("--family-satisfaction", type=choice(vocabulary.SATISFACTION))
 @click.option("--practitioner-views", help="Other practitioners' views.")
 @click.option("--plan-changes", help="Changes made to the plan.")
 @click.option("--signposting", help="Signposting or referral to other services.")
@@ -81,7 +79,7 @@ def review(state, case_id, date_, progress, outcome_progress, changed_circumstan
             items.append({"outcome": oid, "rating": rating})
         given["outcome_progress"] = items
     fields.update({k: v for k, v in given.items() if v is not None})
-    if sys.stdin.isatty() and not no_input:
+    if output.is_terminal() and not no_input:
         _ask_review(fields)
     output.done(state, reviews.record_review(cb, case_id, fields, author=state.author))
 
@@ -107,8 +105,7 @@ def _ask_review(fields: dict) -> None:
                 fields[key] = answer
     if "family_satisfaction" not in fields:
         answer = click.prompt("Family satisfaction", default="not_asked", err=True,
-                              type=click.Choice(["very_satisfied", "satisfied", "mixed",
-                                                 "dissatisfied", "not_asked"]))
+                              type=choice(vocabulary.SATISFACTION))
         fields["family_satisfaction"] = answer
     if "within_timescales" not in fields:
         fields["within_timescales"] = click.confirm("Is the work within timescales?",
@@ -150,8 +147,8 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
     The first action of a case without a plan starts the plan, agreed on --date; the first
     review then falls due after the casebook's first-review interval.
     """
-    from lpcli.workflow import actions
     from lpcli.core import dates
+    from lpcli.workflow import actions
 
     output.done(state, actions.add_action(state.casebook, case_id, owner=owner,
                                     due=dates.parse(due, "--due"), text=text, outcome=outcome,
@@ -163,8 +160,7 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
 @subcommand(action, "update")
 @case_argument()
 @click.argument("action_id", metavar="ACTION")
-@click.option("--status", required=True, type=click.Choice(["open", "in_progress", "done",
-                                                            "dropped"]))
+@click.option("--status", required=True, type=choice(vocabulary.UPDATE_STATUSES))
 @click.option("--note", help="Why, or what happened.")
 @date_option("Date of the change (default: today).")
 @pass_state

@@ -9,8 +9,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import (as_of_date, as_of_option, choice,
-                               format_option)
+from lpcli.cli.options import as_of_date, as_of_option, choice, format_option
 from lpcli.core import vocabulary
 from lpcli.core.text import table
 
@@ -150,12 +149,13 @@ def calendar(state, out_file, lead, actions, names, as_of):
     again updates events instead of duplicating them. Summaries carry the case ID and the
     lead professional.
     """
-    from lpcli.reports import ical
     from lpcli.files.safeio import atomic_write
+    from lpcli.reports import ical
 
     cb = state.casebook
     day = as_of_date(as_of, cb)
-    evts = ical.events(cb, day, lead=lead, actions=actions, names=names, cases=output.iter_cases(cb))
+    evts = ical.events(cb, day, lead=lead, actions=actions, names=names,
+                       cases=output.iter_cases(cb))
     text = ical.to_ics(evts, day)
     if out_file is None:
         click.echo(text, nl=False)

@@ -7,8 +7,10 @@ import sys
 
 import click
 
+from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import (FORMAT_TEXT_JSON)
+from lpcli.cli.options import FORMAT_TEXT_JSON
+
 
 @examples("lpcli sync", "lpcli sync --dry-run", "lpcli sync --abort",
           "lpcli sync --format json | jq .unresolved")
@@ -35,16 +37,17 @@ def sync(state, dry_run, abort, fmt):
     Exit 0 when in step, 1 when it stopped for you or found invalid files, 2 when the
     remote cannot be reached or git is in a state where syncing is unsafe.
     """
-    from lpcli import sync as syncmod
+    from lpcli.sync.report import render_text
+    from lpcli.sync.syncer import Sync
 
-    syncer = syncmod.Sync(state.casebook, author=state.author, prompt=sys.stdin.isatty())
+    syncer = Sync(state.casebook, author=state.author, prompt=output.is_terminal())
     report = syncer.run(dry_run=dry_run, abort=abort)
     for note in syncer.session.notes:
         click.echo(f"lpcli: note: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
-        click.echo(syncmod.render_text(report))
+        click.echo(render_text(report))
     if not report.ok:
         sys.exit(1)
 

@@ -51,6 +51,16 @@ def parse(text: str, what: str = "date") -> dt.date:
     return day
 
 
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months on (the month's last day when it is shorter:
+    30 November + 3 months is 28 February, not 2 March)."""
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
+            30, 31, 31, 30, 31, 30, 31][month - 1]
+    return dt.date(year, month, min(d.day, days))
+
+
 def add_weeks(d: dt.date, weeks: int) -> dt.date:
     return d + dt.timedelta(weeks=weeks)
 

@@ -111,8 +111,15 @@ TRANSITIONS = ("school_change", "adult_services", "moved_area", "step_up", "step
 
 # -- the plan and reviews ----------------------------------------------------------------------
 
-ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped", "continues")
 OPEN_ACTION_STATUSES = ("open", "in_progress")  # still to do
+# How closing settles an action still to do: 'continues' names a service carrying it on.
+SETTLEMENTS = ("done", "dropped", "continues")
+UPDATE_STATUSES = ("open", "in_progress", "done", "dropped")  # 'lpcli action update'
+
+# Sharing without consent: only where a child is at risk of significant harm, or to
+# prevent or detect serious crime (guidance); anything else needs the family's consent.
+SAFEGUARDING_GROUNDS = ("significant_harm", "serious_crime")
 RATINGS = ("not_started", "some_progress", "good_progress", "achieved", "worse")
 SATISFACTION = ("very_satisfied", "satisfied", "mixed", "dissatisfied", "not_asked")
 
@@ -141,12 +148,12 @@ SCHEMA_ENUMS = {
     "TRANSITIONS": TRANSITIONS, "CLOSURE_REASONS": CLOSURE_REASONS,
     "AGENCY_TYPES": AGENCY_TYPES, "ELEMENTS": ELEMENTS, "AGREEMENTS": AGREEMENTS,
     "CRITERIA": CRITERIA, "APPOINTMENT_ENDINGS": APPOINTMENT_ENDINGS,
-    "STATUTORY_ROLES": STATUTORY_ROLES,
+    "STATUTORY_ROLES": STATUTORY_ROLES, "SAFEGUARDING_GROUNDS": SAFEGUARDING_GROUNDS,
 }
 SCHEMA_ENUM_PATHS = {
     "case/properties/status": "CASE_STATUSES",
     "case/properties/child/properties/disability_sen/properties/sen_status": "SEN_STATUSES",
-    "case/properties/consent/properties/withhold/items/properties/topics/items": "TOPICS",
+    "case/definitions/consent/properties/withhold/items/properties/topics/items": "TOPICS",
     "case/definitions/assessment/properties/framework": "ASSESSMENT_FRAMEWORKS",
     "case/definitions/assessment/properties/outcome": "ASSESSMENT_OUTCOMES",
     "case/properties/statutory/properties/status": "STATUTORY_STATUSES",
@@ -161,6 +168,8 @@ SCHEMA_ENUM_PATHS = {
     "case/properties/reviews/items/properties/family_satisfaction": "SATISFACTION",
     "case/properties/handovers/items/properties/transition": "TRANSITIONS",
     "case/properties/closure/properties/reason": "CLOSURE_REASONS",
+    "case/properties/handovers/items/properties/safeguarding/properties/ground":
+        "SAFEGUARDING_GROUNDS",
     "case/definitions/agencyType": "AGENCY_TYPES",
     "case/definitions/elementRef": "ELEMENTS",
     "case/definitions/appointment/properties/agreement": "AGREEMENTS",

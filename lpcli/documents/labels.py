@@ -51,3 +51,8 @@ TOPIC_LABELS = {**ELEMENT_LABELS, **DOMAIN_LABELS, "address": "the address",
                 "family_contacts": "family contact details",
                 "views": "the child's and family's views", "reviews": "review records",
                 "disability_sen": "disability and special educational needs"}
+
+SAFEGUARDING_LABELS = {
+    "significant_harm": "a child at risk of significant harm",
+    "serious_crime": "to prevent or detect serious crime",
+}

@@ -12,12 +12,21 @@ import datetime as dt
 from lpcli.casebook.book import Casebook
 from lpcli.check import facts
 from lpcli.check.facts import consent_allows, last_review, next_review_due
-from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 from lpcli.core.errors import EnvironmentProblem
-from lpcli.documents.labels import (ACTION_STATUS, AGENCY_TYPE_LABELS, DOMAIN_LABELS,
-                                    ELEMENT_LABELS, SATISFACTION, STATUTORY_LABELS,
-                                    TOPIC_LABELS, TRANSITION_LABELS)
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
+from lpcli.documents.labels import (
+    ACTION_STATUS,
+    AGENCY_TYPE_LABELS,
+    DOMAIN_LABELS,
+    ELEMENT_LABELS,
+    SAFEGUARDING_LABELS,
+    SATISFACTION,
+    STATUTORY_LABELS,
+    TOPIC_LABELS,
+    TRANSITION_LABELS,
+)
 from lpcli.documents.templates import logo
+
 
 def _d(value):
     return facts.as_date(value)
@@ -195,37 +204,43 @@ def plan_model(casebook: Casebook, case_id: str, today: dt.date) -> dict:
     return model
 
 
+def _handover_record(data: dict, case_id: str, today: dt.date, to: str | None) -> dict:
+    """The latest recorded handover, or a planned one to ``to`` as of ``today``."""
+    if to:
+        return {"date": today, "from": facts.current_lead(data), "to": to,
+                "transition": "other", "planned": True,
+                "outstanding_actions": facts.outstanding(data)}
+    handovers = [h for h in data.get("handovers") or [] if isinstance(h, dict)]
+    if not handovers:
+        raise EnvironmentProblem(
+            f"{case_id} has no handover recorded",
+            hint=f"record it with 'lpcli handover {case_id} ...', or prepare the document for "
+                 "a planned one with --to PRACTITIONER")
+    record = dict(handovers[-1])
+    record["date"] = _d(record.get("date"))
+    return record
+
+
 def handover_model(casebook: Casebook, case_id: str, today: dt.date,
                    to: str | None = None) -> dict:
     """The handover document's model for the latest handover (or a planned one ``to``)."""
     data = casebook.read_case(case_id)
     directory = casebook.directory
-    handovers = [h for h in data.get("handovers") or [] if isinstance(h, dict)]
-    if to:
-        record = {"date": today, "from": facts.current_lead(data), "to": to,
-                  "transition": "other", "planned": True,
-                  "outstanding_actions": [a.get("id") for a in
-                                          (data.get("plan") or {}).get("actions") or []
-                                          if isinstance(a, dict)
-                                          and a.get("status") in OPEN_ACTION_STATUSES]}
-    elif handovers:
-        record = dict(handovers[-1])
-        record["date"] = _d(record.get("date"))
-    else:
-        raise EnvironmentProblem(
-            f"{case_id} has no handover recorded",
-            hint=f"record it with 'lpcli handover {case_id} ...', or prepare the document for "
-                 "a planned one with --to PRACTITIONER")
+    record = _handover_record(data, case_id, today, to)
     receiver = directory.get(record.get("to"))
     agency = record.get("receiving_agency") or (receiver.agency if receiver else None)
     agency_type = receiver.agency_type if receiver else None
     ok, why = consent_allows(data, agency, agency_type)
-    if not ok:
+    exception = record.get("safeguarding") if isinstance(record.get("safeguarding"), dict) \
+        else None
+    if not ok and exception is None:
         from lpcli.workflow.common import refuse
 
         refuse("the handover document", "consent",
                f"{why} ({agency or record.get('to')})",
-               hint="nothing was written; check the case's consent with the family first")
+               hint="nothing was written; check the case's consent with the family first, or, "
+                    "where the guidance allows sharing without consent, record the handover "
+                    "with the exception (lpcli handover ... --without-consent ...)")
     withheld = _withheld(data, agency, agency_type)
     model = _common(casebook, data, today)
     child = model.pop("child")
@@ -272,8 +287,28 @@ def handover_model(casebook: Casebook, case_id: str, today: dt.date,
                      "reason": record.get("reason"), "notes": record.get("notes")},
         "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
         "next_review": {"date": next_review_due(data, casebook.settings)},
+        "sharing": _sharing(data, withheld, exception, record.get("date")),
     })
     return model
+
+
+def _sharing(data, withheld, exception, when) -> dict:
+    """What the receiving practitioner may pass on, and to whom: the family's consent as it
+    stands, what is held back from them, and any recorded exception to consent."""
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    out = {"recorded": bool(consent), "date": _d(consent.get("date")),
+           "share_with": _agency_words(consent.get("share_with")),
+           "do_not_share_with": _agency_words(consent.get("do_not_share_with")),
+           "withdrawn": _d((consent.get("withdrawn") or {}).get("date")),
+           "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
+           "exception": None}
+    if exception:
+        out["exception"] = {
+            "ground": SAFEGUARDING_LABELS.get(exception.get("ground"), exception.get("ground")),
+            "reason": exception.get("reason"), "authorised_by": exception.get("authorised_by"),
+            "date": when, "family_told": exception.get("family_told"),
+            "not_told_because": exception.get("not_told_because")}
+    return out
 
 
 def _withheld(data, agency, agency_type) -> set[str]:

@@ -47,6 +47,7 @@ def html_to_pdf(html: str) -> bytes:
                                       "libpangoft2-1.0-0'")
     # No base URL and no fetching: the HTML is self-contained, and a casebook template must
     # not make WeasyPrint read local files or reach the network.
+
     def no_fetch(url, *args, **kwargs):
         if url.startswith("data:"):
             from weasyprint.urls import default_url_fetcher

@@ -177,7 +177,8 @@ def _parser_problem(exc) -> YamlProblem:
     context = getattr(exc, "context", None)
     if problem is None and hasattr(exc, "character"):
         # ReaderError: a character YAML does not allow (NUL, most control characters).
-        problem = f"a control character (code {ord(exc.character) if isinstance(exc.character, str) else exc.character}) that YAML does not allow"
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        problem = f"a control character (code {code}) that YAML does not allow"
         # ReaderError only knows an offset; lines are counted by the caller.
         return YamlProblem("yaml-syntax", f"found {problem}", line, col)
     message = " ".join(str(p) for p in (context, problem) if p) or "not valid YAML"

@@ -24,7 +24,7 @@ PROTECTIVE_CONFIG = {
     "core.autocrlf": "false",        # case files keep their bytes on every platform
 }
 
-# lpcli's note of a merge 'lpcli sync' started and waits to finish (see sync.py).
+# lpcli's note of a merge 'lpcli sync' started and waits to finish (see sync/pending.py).
 SYNC_PENDING = "lpcli/sync-pending.json"
 
 _AUTHOR = re.compile(r"^[^<>\n]+ <[^<>\n]*>$")
@@ -199,7 +199,6 @@ def identity_for_new_repo(directory: Path, author: str | None, fallback: str | N
     """Identity env for the first commit of a new repository (checked before creating it,
     so a machine with no git identity learns that before anything is made)."""
     import subprocess
-
 
     author = author or None
     known = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=directory if

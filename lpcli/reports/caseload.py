@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from lpcli.check import facts
-from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 from lpcli.casebook.book import Casebook
+from lpcli.check import facts
 from lpcli.check.facts import as_date
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 
 COLUMNS = ("practitioner", "name", "agency", "leads", "capacity", "over_capacity",
            "actions_open", "actions_overdue", "cases")

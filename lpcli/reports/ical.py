@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lpcli.check import facts
-from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 from lpcli.casebook.book import Casebook
-from lpcli.reports.listing import child_name
+from lpcli.check import facts
 from lpcli.check.facts import last_review, next_review_due
+from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
+from lpcli.reports.listing import child_name
 
 PRODID = "-//lpcli//lead professional casebook//EN"
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lpcli.check import facts
 from lpcli.casebook.book import Casebook
+from lpcli.check import facts
 from lpcli.check.facts import as_date, next_review_due
+from lpcli.core import dates
 from lpcli.core.vocabulary import OPEN_ACTION_STATUSES, OVERDUE_KINDS
 
 KINDS = OVERDUE_KINDS
@@ -50,14 +51,6 @@ class Item:
         if names:
             d["child_name"] = self.child_name
         return d
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    month = d.month - 1 + months
-    year, month = d.year + month // 12, month % 12 + 1
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
-            30, 31, 31, 30, 31, 30, 31][month - 1]
-    return dt.date(year, month, min(d.day, days))
 
 
 def due_items(case: dict, settings: dict) -> list[tuple[str, str, dt.date, str | None]]:
@@ -88,7 +81,7 @@ def due_items(case: dict, settings: dict) -> list[tuple[str, str, dt.date, str |
     if months and consent and not isinstance(consent.get("withdrawn"), dict):
         given = as_date(consent.get("date"))
         if given:
-            out.append(("consent", "consent", add_months(given, int(months)), None))
+            out.append(("consent", "consent", dates.add_months(given, int(months)), None))
     return out
 
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from lpcli.check.facts import as_date
 from lpcli.core.errors import EnvironmentProblem
 from lpcli.core.text import table
-from lpcli.check.facts import as_date
 
 COLUMNS = ("case", "closed", "reason", "retention_ended", "basis", "days_past")
 AFTER_CLOSURE = "years_after_closure"

@@ -9,10 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 from lpcli.casebook import records
+from lpcli.casebook.book import Casebook
 from lpcli.check import facts
 from lpcli.files import roundtrip
-from lpcli.casebook.book import Casebook
-from lpcli.workflow.common import Refusals, check_event_date, next_id, refuse, require_open, set_case_key
+from lpcli.workflow.common import (
+    Refusals,
+    check_consent_not_withdrawn,
+    check_event_date,
+    next_id,
+    refuse,
+    require_open,
+    set_case_key,
+)
+
 
 def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, text: str,
                outcome: str | None = None, date: dt.date | None = None,
@@ -33,6 +42,8 @@ def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, te
             refusals.add("unknown-action-owner",
                          f"owner '{owner}' is neither in the team nor a family member's ID in "
                          "this case (nor 'child')")
+        if owner not in family and owner != facts.current_lead(data):
+            check_consent_not_withdrawn(refusals, data, case_id, "an action for another agency")
         if due < when:
             refusals.add("date-order", "the due date is before the action was agreed")
         plan = data.get("plan") if isinstance(data.get("plan"), dict) else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from lpcli.core.errors import RuleViolation
 from lpcli.check.facts import as_date
+from lpcli.core.errors import RuleViolation
 
 
 class Refusals:
@@ -59,7 +59,8 @@ def next_id(items, prefix: str) -> str:
     """The next ID in a series such as M1, M2 ... (one past the highest number used)."""
     highest = 0
     for item in items or []:
-        m = re.fullmatch(rf"{prefix}(\d+)", str(item.get("id", ""))) if hasattr(item, "get") else None
+        m = (re.fullmatch(rf"{prefix}(\d+)", str(item.get("id", "")))
+             if hasattr(item, "get") else None)
         if m:
             highest = max(highest, int(m.group(1)))
     return f"{prefix}{highest + 1}"
@@ -81,8 +82,8 @@ def set_key(doc, key, value, after: tuple = ()):
 
 # The order of top-level keys in a case file, as the schema documents them.
 CASE_ORDER = ("id", "status", "opened", "opened_by", "source", "child", "family",
-              "family_wishes", "consent", "assessment", "assessment_history", "statutory",
-              "team", "meetings", "lead_professional", "lead_professional_history",
+              "family_wishes", "consent", "consent_history", "assessment", "assessment_history",
+              "statutory", "team", "meetings", "lead_professional", "lead_professional_history",
               "unresolved_nomination", "plan", "reviews", "handovers", "closure", "reopenings",
               "events")
 
@@ -100,3 +101,20 @@ def case_list(doc, key: str):
         else:
             set_case_key(doc, key, [])
     return doc[key]
+
+
+def check_consent_not_withdrawn(refusals: Refusals, data: dict, case_id: str,
+                                what: str) -> None:
+    """Once the family has withdrawn consent, nothing new goes to other agencies: no new team
+    member, no action for another agency, no multi-agency meeting or review. The case needs a
+    decision instead, and the refusal says which ones the guidance allows."""
+    withdrawn = (data.get("consent") or {}).get("withdrawn")
+    if not isinstance(withdrawn, dict):
+        return
+    refusals.add("consent-withdrawn",
+                 f"the family withdrew consent on {withdrawn.get('date')}, so {what} would "
+                 "share information without it. Withdrawn consent usually ends multi-agency "
+                 f"early help: close the case (lpcli close {case_id} --reason consent_withdrawn "
+                 "--exit-strategy TEXT), or, where a child is at risk of significant harm, step "
+                 f"up (lpcli handover {case_id} SOCIAL_WORKER --transition step_up "
+                 "--without-consent ...)")

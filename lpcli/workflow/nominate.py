@@ -14,17 +14,25 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from lpcli.casebook import records
-from lpcli.check import facts
-from lpcli.core import vocabulary
-from lpcli.files import roundtrip
 from lpcli.casebook.book import Casebook
-from lpcli.core.vocabulary import PRESENCES
+from lpcli.check import facts
 from lpcli.check.facts import as_date
-from lpcli.workflow.common import Refusals, case_list, check_event_date, next_id, require_open, set_case_key
+from lpcli.core import vocabulary
+from lpcli.core.vocabulary import PRESENCES
+from lpcli.files import roundtrip
+from lpcli.workflow import meetings
+from lpcli.workflow.common import Refusals, check_event_date, require_open, set_case_key
+
 
 def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: dt.date,
-                    family_agreed: bool, manager_agreed: bool, presence: str | None) -> None:
-    """The rules any new lead professional must meet (nomination and handover alike)."""
+                    family_agreed: bool, manager_agreed: bool, presence: str | None,
+                    family_informed: bool = False, exception: bool = False) -> None:
+    """The rules any new lead professional must meet (nomination and handover alike).
+
+    A nominated lead needs the family's and the line manager's agreement and was present or
+    agreed beforehand. The named statutory practitioner is not chosen: statute (or the
+    conference chair) names them, and the family is informed, not asked. Under a recorded
+    safeguarding ``exception`` the family's agreement cannot be a condition either."""
     person = directory.get(pid)
     if person is None:
         refusals.add("unknown-practitioner", f"'{pid}' is not in practitioners.yaml")
@@ -33,7 +41,8 @@ def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: 
     if pid not in facts.team_members(data, on):
         refusals.add("lead-not-in-team",
                      f"{pid} is not working with the child (not in the team); the lead "
-                     "professional is chosen from the practitioners already in the team")
+                     "professional is chosen from the practitioners already in the team "
+                     f"(add them first: lpcli team add {data.get('id')} {pid} --role TEXT)")
     required = facts.statutory_lead(data)
     if required and pid != required:
         status = data["statutory"]["status"]
@@ -41,7 +50,12 @@ def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: 
                      f"the child is {vocabulary.STATUTORY_WORDS.get(status, status)}: the named "
                      f"statutory practitioner {required} ({directory.name(required)}) must "
                      "carry out the lead professional role")
-    if not family_agreed:
+    if required and pid == required:
+        if not family_informed:
+            refusals.add("family-informed", "a statutory lead is named, not chosen: the "
+                         "family is told who leads (--family-informed)")
+        return
+    if not family_agreed and not exception:
         refusals.add("family-agreement", "the family's agreement is required (--family-agreed)")
     if not manager_agreed:
         refusals.add("manager-agreement",
@@ -49,6 +63,21 @@ def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: 
     if presence not in PRESENCES:
         refusals.add("presence", "the lead professional must be present at the meeting "
                      "(--present) or have explicitly agreed beforehand (--agreed-beforehand)")
+
+
+def appointment_for(data: dict, pid: str, since: dt.date, *, family_agreed: bool,
+                    manager_agreed: bool, presence: str | None,
+                    family_informed: bool = True) -> dict:
+    """The lead_professional record for a candidate who passed ``check_candidate``
+    (``family_informed`` False only under a safeguarding exception that kept it from them)."""
+    out = {"practitioner": pid, "since": roundtrip.to_yaml_date(since)}
+    if facts.statutory_lead(data) == pid:
+        out.update(agreement="statutory", family_informed=family_informed)
+        if manager_agreed:
+            out["manager_agreed"] = True
+        return out
+    out.update(family_agreed=bool(family_agreed), manager_agreed=True, agreement=presence)
+    return out
 
 
 def check_needs(refusals: Refusals, data: dict, meeting: dt.date) -> None:
@@ -59,7 +88,8 @@ def check_needs(refusals: Refusals, data: dict, meeting: dt.date) -> None:
         if not statutory:
             refusals.add("assessment-missing",
                          "no common assessment is recorded; the lead professional is nominated "
-                         "at the multi-agency meeting held after the assessment")
+                         "at the multi-agency meeting held after the assessment (record it: "
+                         f"lpcli assess {data.get('id')} --assessor PRACTITIONER --outcome ...)")
         return
     outcome = assessment.get("outcome")
     if not statutory and outcome == "no_additional_needs":
@@ -85,23 +115,9 @@ def _check_no_lead(refusals: Refusals, data: dict, case_id: str) -> None:
                      "--reason TEXT --family-informed ...")
 
 
-def _meeting(doc, data, meeting_date, kind, venue, attendees, outcome, escalated_to=None):
-    meetings = case_list(doc, "meetings")
-    mid = next_id(data.get("meetings"), "M")
-    entry = {"id": mid, "date": roundtrip.to_yaml_date(meeting_date), "kind": kind}
-    if venue:
-        entry["venue"] = venue
-    if attendees:
-        entry["attendees"] = roundtrip.flow_list(attendees)
-    entry["outcome"] = outcome
-    if escalated_to:
-        entry["escalated_to"] = escalated_to
-    meetings.append(entry)
-    return mid
-
-
 def nominate(casebook: Casebook, case_id: str, pid: str, *, meeting_date: dt.date,
              family_agreed: bool, manager_agreed: bool, presence: str | None,
+             family_informed: bool = False,
              rationale: str | None = None, criteria=(), start: dt.date | None = None,
              meeting_kind: str = "team_around_the_family", venue: str | None = None,
              attendees=(), author: str | None = None):
@@ -121,12 +137,15 @@ def nominate(casebook: Casebook, case_id: str, pid: str, *, meeting_date: dt.dat
         check_event_date(refusals, data, since, ctx.today, "the start date")
         check_candidate(refusals, data, pid, directory, on=meeting_date,
                         family_agreed=family_agreed, manager_agreed=manager_agreed,
-                        presence=presence)
+                        presence=presence, family_informed=family_informed)
+        meetings.check_presence(refusals, meetings.on_date(data, meeting_date), pid, presence,
+                                attendees)
         refusals.raise_if_any()
-        mid = _meeting(doc, data, meeting_date, meeting_kind, venue,
-                       attendees or None, "lead_professional_agreed")
-        appointment = {"practitioner": pid, "since": roundtrip.to_yaml_date(since), "meeting": mid,
-                       "family_agreed": True, "manager_agreed": True, "agreement": presence}
+        mid = meetings.use_or_record(doc, data, meeting_date, kind=meeting_kind, venue=venue,
+                                     attendees=attendees, outcome="lead_professional_agreed")
+        appointment = appointment_for(data, pid, since, family_agreed=family_agreed,
+                                      manager_agreed=manager_agreed, presence=presence)
+        appointment["meeting"] = mid
         if criteria:
             appointment["criteria"] = roundtrip.flow_list(dict.fromkeys(criteria))
         if rationale:
@@ -157,8 +176,9 @@ def record_unresolved(casebook: Casebook, case_id: str, *, meeting_date: dt.date
         if not escalated_to.strip():
             refusals.add("escalation", "say who the question was escalated to (--escalated-to)")
         refusals.raise_if_any()
-        mid = _meeting(doc, data, meeting_date, meeting_kind, venue, attendees or None,
-                       "unresolved", escalated_to)
+        mid = meetings.use_or_record(doc, data, meeting_date, kind=meeting_kind, venue=venue,
+                                     attendees=attendees, outcome="unresolved",
+                                     escalated_to=escalated_to)
         record = {"date": roundtrip.to_yaml_date(meeting_date), "meeting": mid,
                   "escalated_to": escalated_to}
         if reason:
@@ -225,8 +245,17 @@ def _needs_by_agency(data: dict) -> tuple[dict, set]:
     return predominant, set(assessment.get("agencies_needed") or [])
 
 
-def suggest(casebook: Casebook, case_id: str, today: dt.date) -> list[Candidate]:
-    """Rank the current team as lead professional candidates against the published criteria.
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """Calendar months from ``start`` to ``end``, counting only whole ones (31 August to 30
+    November is two, not three)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def suggest(casebook: Casebook, case_id: str, on: dt.date) -> list[Candidate]:
+    """Rank the team as lead professional candidates against the published criteria, as on
+    ``on`` (the meeting's date): who is in the team then, and how long they have known the
+    child by then.
 
     Points are a reading aid, not a decision: the meeting decides, with the family. Each
     candidate carries the reasons behind their place.
@@ -240,7 +269,8 @@ def suggest(casebook: Casebook, case_id: str, today: dt.date) -> list[Candidate]
         if isinstance(data.get("family_wishes"), dict) else None
     candidates = []
     for member in data.get("team") or []:
-        if not isinstance(member, dict) or as_date(member.get("until")):
+        joined, left = as_date(member.get("since")), as_date(member.get("until"))
+        if (left and left < on) or (joined and joined > on):  # not in the team that day
             continue
         pid = member.get("practitioner")
         person = directory.get(pid)
@@ -268,7 +298,7 @@ def suggest(casebook: Casebook, case_id: str, today: dt.date) -> list[Candidate]
                   "assessment says is needed")
         since = as_date(member.get("since"))
         if since:
-            months = (today.year - since.year) * 12 + today.month - since.month
+            months = whole_months(since, on)
             if months >= 12:
                 c.add("existing_relationship", 2, f"has worked with the child since "
                       f"{since.isoformat()} ({months // 12} year{'s' if months >= 24 else ''})")

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lpcli.check.facts import as_date, interval_weeks, last_review
-
+from lpcli.casebook import records
+from lpcli.check import facts
+from lpcli.check.facts import as_date, interval_weeks, last_review, too_far_apart
+from lpcli.files import roundtrip
+from lpcli.workflow.common import (
+    Refusals,
+    case_list,
+    check_consent_not_withdrawn,
+    check_event_date,
+    require_open,
+)
 
 # -- recording a review ----------------------------------------------------------------------
 
@@ -24,8 +33,8 @@ REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progres
 
 def load_review_file(path) -> dict:
     """A prepared review (``--from-file``): one YAML mapping of review fields, read strictly."""
-    from lpcli.files.loader import load_file
     from lpcli.core.errors import EnvironmentProblem
+    from lpcli.files.loader import load_file
 
     loaded = load_file(path)
     if loaded.problems:
@@ -56,10 +65,6 @@ def record_review(casebook, case_id: str, fields: dict, *, author: str | None = 
     """Log a review of the plan. ``fields`` uses the review record's keys; ``date`` and
     ``next_review`` are ``datetime.date`` or ISO strings (defaults: today, and the date plus
     the case's review interval)."""
-    from lpcli.casebook import records
-    from lpcli.files import roundtrip
-    from lpcli.workflow.common import Refusals, case_list, check_event_date, require_open
-
     def change(doc, ctx):
         data = ctx.data
         require_open(data, "review", case_id)
@@ -76,7 +81,7 @@ def record_review(casebook, case_id: str, fields: dict, *, author: str | None = 
             when + dt.timedelta(weeks=interval_weeks(data, casebook.settings)))
         if nxt <= when:
             refusals.add("date-order", "the next review must be after this review")
-        elif (nxt - when).days > 92:
+        elif too_far_apart(when, nxt):
             refusals.add("review-interval", "the next review is more than three months away; "
                          "the guidance says reviews are never more than three months apart")
         outcomes = {o.get("id") for o in ((data.get("plan") or {}).get("outcomes") or [])
@@ -85,6 +90,11 @@ def record_review(casebook, case_id: str, fields: dict, *, author: str | None = 
             if isinstance(item, dict) and item.get("outcome") not in outcomes:
                 refusals.add("unknown-outcome",
                              f"outcome '{item.get('outcome')}' is not in the plan")
+        family = facts.family_ids(data) | {"child"}
+        lead = facts.current_lead(data)
+        others = [a for a in fields.get("attendees") or [] if a not in family and a != lead]
+        if others or fields.get("practitioner_views"):
+            check_consent_not_withdrawn(refusals, data, case_id, "a multi-agency review")
         refusals.raise_if_any()
         review = {"date": when}
         for key in REVIEW_KEYS[1:]:

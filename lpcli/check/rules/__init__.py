@@ -14,7 +14,7 @@ IDs and dates' roles, never the values of personal fields.
 
 from __future__ import annotations
 
-from lpcli.check.rules import leads, references, timeline
+from lpcli.check.rules import consent, leads, references, timeline
 from lpcli.check.rules.finding import Finding
 from lpcli.check.rules.practitioners import check_practitioners
 
@@ -35,6 +35,8 @@ CASE_RULES = (
     timeline.reviews_in_order,
     timeline.periods_in_order,
     leads.closed_case_consistency,
+    consent.consent_withdrawn_needs_decision,
+    consent.shared_without_consent,
 )
 
 

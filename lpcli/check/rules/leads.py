@@ -4,8 +4,13 @@ needs."""
 
 from __future__ import annotations
 
-from lpcli.check.facts import (current_lead, get, needs_lead_professional, statutory_lead,
-                               team_members)
+from lpcli.check.facts import (
+    current_lead,
+    get,
+    needs_lead_professional,
+    statutory_lead,
+    team_members,
+)
 from lpcli.check.rules.finding import Finding
 from lpcli.core.diagnostics import ERROR, WARNING
 from lpcli.core.vocabulary import STATUTORY_WORDS
@@ -16,8 +21,8 @@ def lead_in_team(case, directory):
     lead = current_lead(case)
     if lead and lead not in team_members(case):
         yield Finding(("lead_professional", "practitioner"), ERROR, "lead-not-in-team",
-                      f"lead professional '{lead}' is not a current member of the team; "
-                      "add them to 'team' or choose a team member")
+                      f"lead professional '{lead}' is not a current member of the team; add "
+                      f"them (lpcli team add {case.get('id')} {lead}) or choose a team member")
 
 
 def statutory_lead_rule(case, directory):
@@ -76,16 +81,32 @@ def integrated_means_several_agencies(case, directory):
 
 
 def lead_agreements(case, directory):
-    """Both the family and the practitioner's line manager must agree to the nomination."""
+    """A nominated lead needs the family's and their line manager's agreement. A statutory
+    lead is named, and the family informed; a lead who took over under a recorded
+    safeguarding exception (consent set aside) cannot have needed the family's agreement."""
     lp = case.get("lead_professional")
-    if not isinstance(lp, dict) or lp.get("agreement") == "statutory":
+    if not isinstance(lp, dict):
         return
-    if lp.get("family_agreed") is False:
+    if lp.get("agreement") == "statutory":
+        # (an older record saying the family agreed says they were told, too)
+        if lp.get("family_informed") is not True and lp.get("family_agreed") is not True \
+                and not _taken_over_by_exception(case, lp):
+            yield Finding(("lead_professional",), ERROR, "family-informed",
+                          "the family must be told who the statutory lead is "
+                          "(family_informed: true)")
+        return
+    if lp.get("family_agreed") is not True and not _taken_over_by_exception(case, lp):
         yield Finding(("lead_professional", "family_agreed"), ERROR, "family-agreement",
                       "the family must agree to the lead professional")
-    if lp.get("manager_agreed") is False:
+    if lp.get("manager_agreed") is not True:
         yield Finding(("lead_professional", "manager_agreed"), ERROR, "manager-agreement",
                       "the practitioner's line manager must agree to the role")
+
+
+def _taken_over_by_exception(case, lp) -> bool:
+    handovers = [h for h in case.get("handovers") or [] if isinstance(h, dict)]
+    return bool(handovers) and handovers[-1].get("to") == lp.get("practitioner") \
+        and isinstance(handovers[-1].get("safeguarding"), dict)
 
 
 def closed_case_consistency(case, directory):

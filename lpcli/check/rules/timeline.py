@@ -5,8 +5,7 @@ it was given."""
 
 from __future__ import annotations
 
-from lpcli.check.facts import (MAX_REVIEW_GAP_DAYS, as_date, dicts, first_assessed, get,
-                               items)
+from lpcli.check.facts import as_date, dicts, first_assessed, get, items, too_far_apart
 from lpcli.check.rules.finding import Finding
 from lpcli.core.diagnostics import ERROR, WARNING
 
@@ -87,7 +86,7 @@ def reviews_in_order(case, directory):
             if nxt <= d:
                 yield Finding(("reviews", i, "next_review"), ERROR, "date-order",
                               "the next review must be after this review")
-            elif (nxt - d).days > MAX_REVIEW_GAP_DAYS:
+            elif too_far_apart(d, nxt):
                 yield Finding(("reviews", i, "next_review"), WARNING, "review-interval",
                               "the next review is more than three months after this one; "
                               "the guidance says reviews are never more than three months apart")
