@@ -246,6 +246,35 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("history", new_id, "--format", "json")
     run("history", "LP-ZZZZZ-ZZZZZ", expect=2)
 
+    # -- assess: dated before the meetings below, so that they follow the assessment ----------
+    run("assess", AWAITING, "--assessor", "ed-marsh", "--date", "2026-11-18", "--framework",
+        "caf", "--need", f"learning={GIVEN} {NOTE}", "--strength", f"learning={NOTE}",
+        "--family-words", f"development_of_child.learning={FAMILY} {PHONE}", "--agency",
+        "learning=education", "--need", f"health={NOTE} {POSTCODE}", "--agency", "health=health",
+        "--child-view", f"{GIVEN} {NOTE}", "--parent-view", f"{FAMILY} {DOB}",
+        "--outcome", "integrated_response", "--agency-needed", "education",
+        "--agency-needed", "health", "--predominant", "learning", "--no-input")
+    run("assess", AWAITING, "--assessor", GIVEN, "--date", "2026-11-21", "--need",
+        f"self_care={NOTE}", "--agency", f"self_care={FAMILY}", "--outcome",
+        "integrated_response", "--agency-needed", NOTE, "--predominant", "health",
+        "--no-input", expect=1)  # every rule, each naming what it needs but never the value
+    run("assess", AWAITING, "--assessor", "ed-marsh", "--date", "2026-11-17", "--outcome",
+        "no_additional_needs", "--no-input", expect=1)  # before the current assessment
+    run("assess", AWAITING, "--assessor", "ed-marsh", "--need", f"{GIVEN} {NOTE}",
+        "--outcome", "single_agency", "--no-input", expect=2)  # no ELEMENT=
+    run("assess", AWAITING, "--assessor", "ed-marsh", "--need", f"{GIVEN}={NOTE}",
+        "--outcome", "single_agency", "--no-input", expect=2)  # a name for the element
+    run("assess", AWAITING, "--predominant", FAMILY, "--outcome", "single_agency",
+        "--no-input", expect=2)
+    run("assess", CLOSED, "--assessor", "ed-marsh", "--outcome", "no_additional_needs",
+        "--no-input", expect=1)  # closed
+    prepared = tmp_path / "assessment.yaml"
+    prepared.write_text(f"assessor: ed-marsh\ndomains:\n  development_of_child:\n"
+                        f"    helth:\n      needs: {GIVEN} {NOTE}\noutcome: single_agency\n")
+    run("assess", AWAITING, "--from-file", str(prepared), "--no-input", expect=2)  # the key
+    prepared.write_text(f"child_views: [{GIVEN}\n")
+    run("assess", AWAITING, "--from-file", str(prepared), "--no-input", expect=2)  # bad YAML
+
     # -- nominate ------------------------------------------------------------------------------
     run("nominate", AWAITING, "--suggest")
     run("nominate", AWAITING, "--suggest", "--format", "json")

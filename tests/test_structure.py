@@ -226,3 +226,21 @@ def test_every_package_is_installed():
     packages = {".".join(p.parent.relative_to(PACKAGE.parent).parts)
                 for p in PACKAGE.rglob("__init__.py")}
     assert packages <= listed, sorted(packages - listed)
+
+
+def test_the_elements_plain_words_are_the_schemas():
+    """'lpcli assess' shows the elements in the vocabulary's words; the schema describes each
+    element (for editors) with the same words, and no element is left without them."""
+    from lpcli.check.schema import load_schema
+    from lpcli.core import vocabulary
+
+    assert tuple(vocabulary.ELEMENT_WORDS) == vocabulary.ELEMENTS
+    assert tuple(vocabulary.DOMAIN_WORDS) == vocabulary.DOMAINS
+    assert tuple(vocabulary.ASSESSMENT_OUTCOME_WORDS) == vocabulary.ASSESSMENT_OUTCOMES
+    domains = load_schema("case")["definitions"]["assessment"]["properties"]["domains"]
+    for ref, words in vocabulary.ELEMENT_WORDS.items():
+        domain, element = ref.split(".")
+        described = domains["properties"][domain]["properties"][element]["description"]
+        assert described == words[0].upper() + words[1:] + ".", ref
+    for domain, words in vocabulary.DOMAIN_WORDS.items():
+        assert domains["properties"][domain]["description"] == words + "."

@@ -65,6 +65,15 @@ def needs_lead_professional(case: dict) -> bool:
     return get(case, "assessment", "outcome") == "integrated_response"
 
 
+def first_assessed(case: dict) -> dt.date | None:
+    """The date of the case's first common assessment: the oldest in 'assessment_history'
+    (a later assessment moves the one before it there), else the current one's."""
+    dates = [as_date(a.get("date")) for _, a in dicts(items(case, "assessment_history"))]
+    dates.append(as_date(get(case, "assessment", "date")))
+    dates = [d for d in dates if d]
+    return min(dates) if dates else None
+
+
 def current_lead(case: dict) -> str | None:
     lp = case.get("lead_professional")
     return lp.get("practitioner") if isinstance(lp, dict) else None

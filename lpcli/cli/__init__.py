@@ -16,6 +16,7 @@ import click
 
 from lpcli import __version__
 from lpcli.cli import (
+    assess,
     cases,
     closing,
     consent,
@@ -72,7 +73,7 @@ for _command in (
         validate.validate, init.init, init.demo,
         cases.new, cases.list_, cases.show, cases.history, edit.edit,
         family.family, consent.consent, team.team, meeting.meeting,
-        lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
+        assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
         closing.close, closing.reopen, practitioner.practitioner,
         documents.render,
         reports.overdue, reports.caseload, reports.retention, reports.calendar,

@@ -56,6 +56,40 @@ ELEMENTS = (
     "family_and_environment.housing_employment_finance",
     "family_and_environment.social_community",
 )
+# The words 'lpcli assess' shows for the domains and elements (its --help, its questions and
+# shell completion), as the guidance names them; the schema describes each element with the
+# same words (tests/test_structure.py checks they agree).
+DOMAIN_WORDS = {
+    "development_of_child": "Development of the child",
+    "parents_and_carers": "Parents and carers",
+    "family_and_environment": "Family and environment",
+}
+ELEMENT_WORDS = {
+    "development_of_child.health": "health: general, physical, speech, language and communication",
+    "development_of_child.emotional_social": "emotional and social development",
+    "development_of_child.behavioural": "behavioural development",
+    "development_of_child.identity": "identity: self-esteem, self-image and social presentation",
+    "development_of_child.family_social_relationships": "family and social relationships",
+    "development_of_child.self_care": "self-care skills and independence",
+    "development_of_child.learning": "learning: understanding, reasoning, progress and achievement",
+    "parents_and_carers.basic_care_safety": "basic care, ensuring safety and protection",
+    "parents_and_carers.emotional_warmth_stability": "emotional warmth and stability",
+    "parents_and_carers.guidance_boundaries": "guidance, boundaries and stimulation",
+    "family_and_environment.family_history": "family history, functioning and well-being",
+    "family_and_environment.wider_family": "wider family",
+    "family_and_environment.housing_employment_finance":
+        "housing, employment and financial considerations",
+    "family_and_environment.social_community":
+        "social and community elements and resources, including education",
+}
+# What each outcome means; only an integrated response calls for a lead professional.
+ASSESSMENT_OUTCOME_WORDS = {
+    "no_additional_needs": "no additional needs",
+    "single_agency": "needs one practitioner or agency can meet",
+    "integrated_response": "needs that require an integrated response from more than one agency",
+}
+# One element's record in the assessment, in the schema's order.
+ELEMENT_FIELDS = ("strengths", "needs", "family_words", "agency")
 # What consent may withhold from an agency: a domain, an element, or one of these.
 OTHER_TOPICS = ("address", "family_contacts", "views", "reviews", "disability_sen")
 TOPICS = (*DOMAINS, *ELEMENTS, *OTHER_TOPICS)
@@ -134,8 +168,8 @@ SCHEMA_ENUM_PATHS = {
     "case/properties/status": "CASE_STATUSES",
     "case/properties/child/properties/disability_sen/properties/sen_status": "SEN_STATUSES",
     "case/definitions/consent/properties/withhold/items/properties/topics/items": "TOPICS",
-    "case/properties/assessment/properties/framework": "ASSESSMENT_FRAMEWORKS",
-    "case/properties/assessment/properties/outcome": "ASSESSMENT_OUTCOMES",
+    "case/definitions/assessment/properties/framework": "ASSESSMENT_FRAMEWORKS",
+    "case/definitions/assessment/properties/outcome": "ASSESSMENT_OUTCOMES",
     "case/properties/statutory/properties/status": "STATUTORY_STATUSES",
     "case/properties/statutory/if/properties/status": "STATUTORY_LEAD_STATUSES",
     "case/properties/meetings/items/properties/kind": "MEETING_KINDS",

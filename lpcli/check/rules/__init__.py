@@ -31,6 +31,7 @@ CASE_RULES = (
     leads.lead_agreements,
     timeline.nothing_before_opening,
     timeline.assessment_before_lead,
+    timeline.assessments_in_order,
     timeline.reviews_in_order,
     timeline.periods_in_order,
     leads.closed_case_consistency,

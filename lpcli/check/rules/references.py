@@ -24,6 +24,8 @@ def known_practitioners(case, directory):
     ]
     for i, m in dicts(items(case, "team")):
         refs.append((("team", i, "practitioner"), m.get("practitioner")))
+    for i, a in dicts(items(case, "assessment_history")):
+        refs.append((("assessment_history", i, "assessor"), a.get("assessor")))
     for i, m in dicts(items(case, "lead_professional_history")):
         refs.append((("lead_professional_history", i, "practitioner"), m.get("practitioner")))
     for i, m in dicts(items(case, "meetings")):

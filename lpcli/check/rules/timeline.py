@@ -5,7 +5,7 @@ it was given."""
 
 from __future__ import annotations
 
-from lpcli.check.facts import as_date, dicts, get, items, too_far_apart
+from lpcli.check.facts import as_date, dicts, first_assessed, get, items, too_far_apart
 from lpcli.check.rules.finding import Finding
 from lpcli.core.diagnostics import ERROR, WARNING
 
@@ -43,11 +43,30 @@ def assessment_before_lead(case, directory):
         # a typing slip: say so without refusing.
         yield Finding(("assessment", "date"), WARNING, "date-order",
                       "the assessment is dated before the case was opened")
+    # Against the first assessment: a reassessment after the lead professional was
+    # appointed (the earlier one kept in assessment_history) is the process working.
+    first = first_assessed(case)
     lp_since = as_date(get(case, "lead_professional", "since"))
-    if assessed and lp_since and lp_since < assessed:
+    if first and lp_since and lp_since < first:
         yield Finding(("lead_professional", "since"), ERROR, "date-order",
                       "the lead professional was appointed before the common assessment; "
                       "nomination follows the assessment")
+
+
+def assessments_in_order(case, directory):
+    """Earlier assessments are kept oldest first, and none is after the current one."""
+    previous = None
+    for i, a in dicts(items(case, "assessment_history")):
+        d = as_date(a.get("date"))
+        if d and previous and d < previous:
+            yield Finding(("assessment_history", i, "date"), WARNING, "date-order",
+                          "earlier assessments are not in date order; keep the oldest first")
+        previous = d or previous
+    current = as_date(get(case, "assessment", "date"))
+    if current and previous and current < previous:
+        yield Finding(("assessment", "date"), WARNING, "date-order",
+                      "the current assessment is dated before one in assessment_history; the "
+                      "current assessment is the latest")
 
 
 def reviews_in_order(case, directory):
