@@ -336,7 +336,7 @@ def test_validate_checks_the_history(book):
 
 @pytest.fixture
 def terminal(monkeypatch):
-    monkeypatch.setattr("lpcli.cli.assess.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("lpcli.cli.output.is_terminal", lambda: True)
 
 
 def answers(*lines) -> str:

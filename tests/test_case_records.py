@@ -225,7 +225,8 @@ def test_guided_start_in_a_terminal(book, monkeypatch):
     answers = "\n".join(["y",                       # go on now?
                          "y", "Kim Lee", "mother", "y", "y", "07700 900456",  # a member
                          "n",                       # no more members
-                         "y", "", "education,health", "police"]) + "\n"
+                         "y", "", "education,health", "police",  # consent
+                         "n"]) + "\n"                                  # assessment later
     result = book.run("new", "--name", "Test Child", "--dob", "2020-01-01", input=answers)
     assert result.exit_code == 0, result.output
     case_id = result.stdout.splitlines()[0]

@@ -3,7 +3,6 @@ terminal that walk the three domains element by element in plain words."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -213,7 +212,7 @@ def assess(state, case_id, assessor, date_, framework, needs, strengths, family_
             seen.add(ref)
             assessment.put(given, ref, key, text)
     fields = assessment.combine(prepared, given)
-    if stdin_is_terminal() and not no_input:
+    if output.is_terminal() and not no_input:
         # A missing, broken or closed case is said now, not after a dozen questions.
         assessment.check_can_assess(cb, case_id)
         ask_missing(fields, cb)
@@ -224,11 +223,6 @@ def assess(state, case_id, assessor, date_, framework, needs, strengths, family_
         raise click.UsageError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
                                "required (or give them in --from-file)")
     output.done(state, assessment.record_assessment(cb, case_id, fields, author=state.author))
-
-
-def stdin_is_terminal() -> bool:
-    """Whether questions can be asked (the tests replace this to drive the walk)."""
-    return sys.stdin.isatty()
 
 
 # -- the questions -----------------------------------------------------------------------------

@@ -134,6 +134,18 @@ def _guided_start(state, case_id: str) -> None:
             click.echo(f"{written.message} (commit {written.commit[:8]})", err=True)
         except LpcliError as exc:
             output.report_error(exc, False)
+    if click.confirm("Record the common assessment now?", default=True, err=True):
+        from lpcli.cli import assess
+        from lpcli.workflow import assessment
+
+        fields = {}
+        assess.ask_missing(fields, state.casebook)
+        try:
+            written = assessment.record_assessment(state.casebook, case_id, fields,
+                                                   author=state.author)
+            click.echo(f"{written.message} (commit {written.commit[:8]})", err=True)
+        except LpcliError as exc:
+            output.report_error(exc, False)
     click.echo(next_steps(case_id), err=True)
 
 
