@@ -144,7 +144,7 @@ def done_quietly(state, written, notes_too: bool = True) -> None:
     if notes_too:
         notes(written)
     for d in written.warnings:
-        click.echo(f"lpcli: warning: {d.as_text()}", err=True)
+        click.echo(f"lpcli: {d.as_text()}", err=True)  # the finding says "warning" itself
     share_after_change(state)
 
 
