@@ -19,9 +19,10 @@ import json
 import os
 
 from lpcli import __version__, gitstore
+from lpcli.check.history import history
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 5  # 5: no notes of a consent withdrawal in the slim copy
+FORMAT = 6  # 6: each case's history for the report (check/history.py)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -73,6 +74,7 @@ def slim(case: dict) -> dict:
                            if k in r} if isinstance(r, dict) else r for r in reviews]
     elif "reviews" in case:
         out["reviews"] = reviews
+    out["history"] = history(case)  # what the service report counts (check/history.py)
     return out
 
 

@@ -29,6 +29,7 @@ from lpcli.cli import (
     output,
     plan,
     practitioner,
+    report,
     reports,
     sharing,
     team,
@@ -76,7 +77,8 @@ for _command in (
         assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
         closing.close, closing.reopen, practitioner.practitioner,
         documents.render,
-        reports.overdue, reports.caseload, reports.retention, reports.calendar,
+        report.report, reports.overdue, reports.caseload, reports.retention,
+        reports.calendar,
         sharing.sync, sharing.hooks):
     cli.add_command(_command)
 

@@ -1,0 +1,74 @@
+"""A case's history as dates and codes: what the service report counts.
+
+``history(case)`` reduces a case (that passed the gate) to a small JSON-ready record of
+when things happened: opened, assessed, lead appointed, plan agreed, each review against
+the date it was due, each action against its due date, closures and reopenings, step-ups.
+No names, no notes, no dates of birth: the report never needs them, and this record is kept
+in the cache beside every case (``casebook/cache.py``), so a monthly report over ten
+thousand cases reads no case file.
+"""
+
+from __future__ import annotations
+
+# Keys of the record, short because ten thousand of them are kept in the cache.
+OPENED, STATUS = "o", "s"
+ASSESSED, LEAD_SINCE, PLAN_AGREED = "a", "l", "p"
+UNRESOLVED = "u"            # date an escalated nomination has waited since (still open)
+CLOSURES = "c"              # [[date, reason], ...] every closure, undone ones too
+REOPENINGS = "r"            # [date, ...]
+STEP_UPS = "su"             # [date, ...] handovers stepping up to social care
+REVIEWS = "rv"              # [[held, due, satisfaction, [rating, ...]], ...]
+ACTIONS = "ac"              # [[due, done date or None, status], ...]
+LEAD = "lp"                 # the current lead professional (a practitioner ID)
+
+
+def _first(values):
+    found = sorted(v for v in values if v)
+    return found[0] if found else None
+
+
+def history(case: dict) -> dict:
+    """The dated events of one case, in the short form above (dates as ISO strings)."""
+    out = {OPENED: case.get("opened"), STATUS: case.get("status")}
+    assessments = [case.get("assessment") or {}, *(case.get("assessment_history") or [])]
+    out[ASSESSED] = _first(a.get("date") for a in assessments)
+    leads = [case.get("lead_professional") or {}, *(case.get("lead_professional_history") or [])]
+    out[LEAD_SINCE] = _first(lp.get("since") for lp in leads)
+    out[LEAD] = (case.get("lead_professional") or {}).get("practitioner")
+    out[PLAN_AGREED] = (case.get("plan") or {}).get("agreed")
+    unresolved = case.get("unresolved_nomination")
+    out[UNRESOLVED] = unresolved.get("date") if isinstance(unresolved, dict) else None
+    closures = [[(r.get("previous_closure") or {}).get("date"),
+                 (r.get("previous_closure") or {}).get("reason")]
+                for r in case.get("reopenings") or []]
+    if case.get("status") == "closed" and isinstance(case.get("closure"), dict):
+        closures.append([case["closure"].get("date"), case["closure"].get("reason")])
+    out[CLOSURES] = [c for c in closures if c[0]]
+    out[REOPENINGS] = [r.get("date") for r in case.get("reopenings") or [] if r.get("date")]
+    out[STEP_UPS] = [h.get("date") for h in case.get("handovers") or []
+                     if h.get("transition") == "step_up" and h.get("date")]
+    out[REVIEWS] = _reviews(case)
+    out[ACTIONS] = [[a.get("due"), _done_on(a), a.get("status")]
+                    for a in (case.get("plan") or {}).get("actions") or []]
+    return out
+
+
+def _reviews(case: dict) -> list:
+    """Each review held, with the date it was due: the previous review's next date; for the
+    first, the plan's own first review date, or None when it follows from the plan's date
+    and the casebook's setting (which the report applies: settings are not the case's)."""
+    due = (case.get("plan") or {}).get("first_review")
+    out = []
+    for r in sorted(case.get("reviews") or [], key=lambda r: r.get("date") or ""):
+        ratings = [o.get("rating") for o in r.get("outcome_progress") or [] if o.get("rating")]
+        out.append([r.get("date"), due, r.get("family_satisfaction"), ratings])
+        due = r.get("next_review")
+    return out
+
+
+def _done_on(action: dict) -> str | None:
+    """When an action was done: its history's 'done' entry (the last, if several)."""
+    if action.get("status") != "done":
+        return None
+    done = [h.get("date") for h in action.get("history") or [] if h.get("status") == "done"]
+    return done[-1] if done else None

@@ -1,0 +1,356 @@
+"""How the service is doing: the monthly report a board reads (``lpcli report``).
+
+Every figure is counted from the cases' histories (``check/history.py``, kept in the cache)
+for a period, with a written definition (``FIGURES``), a target from ``report_targets`` in
+lpcli.yaml marked on target / close / off target (a shape and a word, so it prints in black
+and white), and the direction since the previous period of the same length. Twelve months of
+trend go with it, for the charts. No child can be identified: no names, no dates of birth,
+and ``publish`` suppresses counts under five as published statistics do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import asdict, dataclass, field
+
+from lpcli.check import history as H
+from lpcli.check.facts import as_date
+from lpcli.core import dates
+
+SMALL = 5  # counts below this are suppressed in published figures
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str
+    unit: str             # 'count', 'days' or '%'
+    higher_is_better: bool | None   # None: a count with no better direction
+    definition: str
+
+
+FIGURES = (
+    Definition("opened", "Cases opened", "count", None,
+               "Cases whose 'opened' date is in the period."),
+    Definition("closed", "Cases closed", "count", None,
+               "Closures dated in the period, each case once per closure, by reason "
+               "(closures later undone by a reopening included)."),
+    Definition("open_at_end", "Open at the end", "count", None,
+               "Cases opened by the last day of the period and not closed on it."),
+    Definition("stepped_up", "Stepped up to social care", "count", False,
+               "Cases handed over with the transition 'step_up', or closed as 'stepped up "
+               "to social care', in the period (each case once)."),
+    Definition("reopened_within_year", "Re-referrals within 12 months", "count", False,
+               "Reopenings in the period of a case closed less than a year before."),
+    Definition("days_to_assessment", "Days from opening to assessment", "days", False,
+               "For cases first assessed in the period: days from opening to the first "
+               "assessment; the median (and the 90th percentile in 'detail')."),
+    Definition("days_to_lead", "Days from assessment to lead professional", "days", False,
+               "For cases whose first lead professional was appointed in the period: days "
+               "from the first assessment; the median (90th percentile in 'detail')."),
+    Definition("days_to_plan", "Days from lead professional to plan", "days", False,
+               "For plans agreed in the period: days from the first lead professional's "
+               "appointment; the median (90th percentile in 'detail')."),
+    Definition("nominations_in_grace", "Nominations within the grace period", "%", True,
+               "Of first appointments in the period: the share made within "
+               "nomination_grace_days of the first assessment."),
+    Definition("unresolved_nominations", "Unresolved nominations", "count", False,
+               "Open cases at the end of the period whose nomination is escalated and "
+               "unresolved ('detail': the longest wait in days)."),
+    Definition("reviews_on_time", "Reviews held on time", "%", True,
+               "Of reviews held in the period: the share held on or before the date they "
+               "were due (the previous review's next date, or the first review date)."),
+    Definition("actions_on_time", "Actions done on time", "%", True,
+               "Of actions marked done in the period: the share done on or before their "
+               "due date."),
+    Definition("families_satisfied", "Families satisfied", "%", True,
+               "Of reviews in the period where the family was asked: the share 'satisfied' "
+               "or 'very satisfied' ('detail': every answer)."),
+    Definition("outcomes_progressing", "Outcomes with good progress", "%", True,
+               "Of outcome ratings at reviews in the period: the share 'good progress' or "
+               "'achieved' ('detail': every rating)."),
+)
+BY_KEY = {d.key: d for d in FIGURES}
+
+
+@dataclass
+class Period:
+    start: dt.date
+    end: dt.date           # inclusive
+
+    @property
+    def label(self) -> str:
+        if self.start.day == 1 and dates.add_months(self.start, 1) - dt.timedelta(days=1) \
+                == self.end:
+            return f"{self.start:%Y-%m}"
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def __contains__(self, day) -> bool:
+        day = as_date(day)
+        return day is not None and self.start <= day <= self.end
+
+    def before(self) -> "Period":
+        """The period of the same length just before this one (a month before a month)."""
+        if self.start.day == 1 and self.label == f"{self.start:%Y-%m}":
+            return month(dates.add_months(self.start, -1))
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - length, end)
+
+
+def month(day: dt.date) -> Period:
+    start = day.replace(day=1)
+    return Period(start, dates.add_months(start, 1) - dt.timedelta(days=1))
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    unit: str
+    value: float | int | None
+    definition: str
+    detail: dict = field(default_factory=dict)
+    base: int | None = None          # how many it was counted over (for shares and days)
+    suppressed: bool = False
+    target: float | None = None
+    mark: str | None = None          # 'on target', 'close', 'off target'
+    previous: float | int | None = None
+    change: str | None = None        # 'up', 'down', 'same'
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- counting ----------------------------------------------------------------------------------
+
+def _median_p90(values: list[int]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    ordered = sorted(values)
+    p90 = ordered[math.ceil(0.9 * len(ordered)) - 1]  # nearest rank
+    return statistics.median(ordered), p90
+
+
+def _days(a, b) -> int | None:
+    a, b = as_date(a), as_date(b)
+    return (b - a).days if a and b else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _closed_on(h: dict, day: dt.date) -> bool:
+    """Was the case closed on ``day``: a closure on or before it not undone by then."""
+    events = [(as_date(c[0]), "c") for c in h[H.CLOSURES]] + \
+             [(as_date(r), "r") for r in h[H.REOPENINGS]]
+    state = False
+    for when, what in sorted(e for e in events if e[0]):
+        if when > day:
+            break
+        state = what == "c"
+    return state
+
+
+def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
+    """Every figure for one period, from the cases' histories."""
+    grace = int(settings.get("nomination_grace_days") or 20)
+    first_weeks = int(settings.get("first_review_weeks") or 6)
+    c = {k: 0 for k in ("opened", "closed", "open_at_end", "stepped_up", "reopened",
+                        "unresolved")}
+    reasons: dict[str, int] = {}
+    waits = {"days_to_assessment": [], "days_to_lead": [], "days_to_plan": []}
+    in_grace = leads = reviews = reviews_on_time = done = done_on_time = 0
+    unresolved_wait = []
+    satisfaction: dict[str, int] = {}
+    ratings: dict[str, int] = {}
+    for h in histories:
+        opened = as_date(h[H.OPENED])
+        if opened in period:
+            c["opened"] += 1
+        if opened and opened <= period.end and not _closed_on(h, period.end):
+            c["open_at_end"] += 1
+            since = as_date(h[H.UNRESOLVED])
+            if since and since <= period.end:
+                c["unresolved"] += 1
+                unresolved_wait.append((period.end - since).days)
+        for day, reason in h[H.CLOSURES]:
+            if day in period:
+                c["closed"] += 1
+                reasons[reason] = reasons.get(reason, 0) + 1
+        if any(d in period for d in h[H.STEP_UPS]) or any(
+                d in period and r == "stepped_up_to_social_care" for d, r in h[H.CLOSURES]):
+            c["stepped_up"] += 1
+        closures = sorted(as_date(d) for d, _ in h[H.CLOSURES] if as_date(d))
+        for r in h[H.REOPENINGS]:
+            reopened = as_date(r)
+            before = [d for d in closures if d <= reopened] if reopened else []
+            if r in period and before and (reopened - before[-1]).days < 365:
+                c["reopened"] += 1
+        if h[H.ASSESSED] in period:
+            waits["days_to_assessment"].append(_days(h[H.OPENED], h[H.ASSESSED]))
+        if h[H.LEAD_SINCE] in period and h[H.ASSESSED]:
+            days = _days(h[H.ASSESSED], h[H.LEAD_SINCE])
+            waits["days_to_lead"].append(days)
+            leads += 1
+            in_grace += days <= grace
+        if h[H.PLAN_AGREED] in period and h[H.LEAD_SINCE]:
+            waits["days_to_plan"].append(_days(h[H.LEAD_SINCE], h[H.PLAN_AGREED]))
+        first_due = (as_date(h[H.PLAN_AGREED]) + dt.timedelta(weeks=first_weeks)
+                     if h[H.PLAN_AGREED] else None)
+        for i, (held, due, satisfied, marks) in enumerate(h[H.REVIEWS]):
+            if held not in period:
+                continue
+            due = as_date(due) or (first_due if i == 0 else None)
+            if due:
+                reviews += 1
+                reviews_on_time += as_date(held) <= due
+            if satisfied and satisfied != "not_asked":
+                satisfaction[satisfied] = satisfaction.get(satisfied, 0) + 1
+            for m in marks:
+                ratings[m] = ratings.get(m, 0) + 1
+        for due, done_on, _status in h[H.ACTIONS]:
+            if done_on in period and due:
+                done += 1
+                done_on_time += as_date(done_on) <= as_date(due)
+    return _figures(c, reasons, waits, (in_grace, leads), (reviews_on_time, reviews),
+                    (done_on_time, done), satisfaction, ratings, unresolved_wait)
+
+
+def _figures(c, reasons, waits, grace, reviews, actions, satisfaction, ratings,
+             unresolved_wait) -> dict[str, Figure]:
+    def fig(key, value, base=None, **detail):
+        d = BY_KEY[key]
+        return Figure(key, d.label, d.unit, value, d.definition, detail, base)
+
+    out = {
+        "opened": fig("opened", c["opened"]),
+        "closed": fig("closed", c["closed"], by_reason=dict(sorted(reasons.items()))),
+        "open_at_end": fig("open_at_end", c["open_at_end"]),
+        "stepped_up": fig("stepped_up", c["stepped_up"]),
+        "reopened_within_year": fig("reopened_within_year", c["reopened"]),
+    }
+    for key, values in waits.items():
+        values = [v for v in values if v is not None]
+        median, p90 = _median_p90(values)
+        out[key] = fig(key, median, len(values), p90=p90)
+    out["nominations_in_grace"] = fig("nominations_in_grace", _share(*grace), grace[1])
+    out["unresolved_nominations"] = fig("unresolved_nominations", c["unresolved"],
+                                        longest_wait=max(unresolved_wait, default=None))
+    out["reviews_on_time"] = fig("reviews_on_time", _share(*reviews), reviews[1])
+    out["actions_on_time"] = fig("actions_on_time", _share(*actions), actions[1])
+    asked = sum(satisfaction.values())
+    happy = satisfaction.get("satisfied", 0) + satisfaction.get("very_satisfied", 0)
+    out["families_satisfied"] = fig("families_satisfied", _share(happy, asked), asked,
+                                    answers=dict(sorted(satisfaction.items())))
+    rated = sum(ratings.values())
+    good = ratings.get("good_progress", 0) + ratings.get("achieved", 0)
+    out["outcomes_progressing"] = fig("outcomes_progressing", _share(good, rated), rated,
+                                      ratings=dict(sorted(ratings.items())))
+    return out
+
+
+# -- marks, change and suppression ------------------------------------------------------------
+
+def mark(figure: Figure, target: float | None) -> str | None:
+    """On target, close (within a tenth of the target), or off target."""
+    d = BY_KEY[figure.key]
+    if target is None or figure.value is None or d.higher_is_better is None:
+        return None
+    good = figure.value >= target if d.higher_is_better else figure.value <= target
+    if good:
+        return "on target"
+    near = abs(figure.value - target) <= abs(target) * 0.1
+    return "close" if near else "off target"
+
+
+def change(now, before) -> str | None:
+    if now is None or before is None:
+        return None
+    return "up" if now > before else "down" if now < before else "same"
+
+
+def suppress(figure: Figure) -> None:
+    """Published figures hide small numbers, so that no child can be recognised."""
+    small = figure.base if figure.unit != "count" else figure.value
+    if small is not None and 0 < small < SMALL:
+        figure.value, figure.suppressed, figure.detail = None, True, {}
+    for name, values in list(figure.detail.items()):
+        if isinstance(values, dict):
+            figure.detail[name] = {k: (v if v >= SMALL else None) for k, v in values.items()}
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    period: Period
+    as_of: dt.date
+    figures: list[Figure]
+    trend: dict            # {'months': [...], 'series': {key: [value, ...]}}
+    leads: list[dict]      # each lead's open cases against capacity
+    published: bool
+
+    def as_dict(self) -> dict:
+        return {"period": {"label": self.period.label, "start": self.period.start.isoformat(),
+                           "end": self.period.end.isoformat()},
+                "as_of": self.as_of.isoformat(), "published": self.published,
+                "figures": [f.as_dict() for f in self.figures], "trend": self.trend,
+                "leads": self.leads}
+
+
+TREND_KEYS = ("opened", "closed", "open_at_end", "reviews_on_time", "actions_on_time",
+              "days_to_assessment")
+
+
+def build(cases, settings: dict, directory, period: Period, as_of: dt.date, *,
+          publish: bool = False) -> Report:
+    """The report for ``period`` (as known on ``as_of``) and the twelve months to its end."""
+    histories, leads = [], {}
+    for _, case in cases:
+        h = case.get("history")
+        if h is None:
+            continue
+        histories.append(h)
+        if case.get("status") == "open" and h.get(H.LEAD):
+            leads[h[H.LEAD]] = leads.get(h[H.LEAD], 0) + 1
+    targets = settings.get("report_targets") or {}
+    now = count(histories, period, settings)
+    before = count(histories, period.before(), settings)
+    figures = []
+    for d in FIGURES:
+        f = now[d.key]
+        f.previous, f.target = before[d.key].value, targets.get(d.key)
+        f.mark, f.change = mark(f, f.target), change(f.value, f.previous)
+        if publish:
+            suppress(f)
+        figures.append(f)
+    return Report(period, as_of, figures, _trend(histories, period, settings, publish),
+                  _capacity(leads, directory, publish), publish)
+
+
+def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:
+    months = [month(dates.add_months(period.end.replace(day=1), -i)) for i in range(11, -1, -1)]
+    series = {key: [] for key in TREND_KEYS}
+    for m in months:
+        counted = count(histories, m, settings)
+        for key in TREND_KEYS:
+            f = counted[key]
+            if publish:
+                suppress(f)
+            series[key].append(f.value)
+    return {"months": [m.label for m in months], "series": series}
+
+
+def _capacity(leads: dict, directory, publish: bool) -> list[dict]:
+    out = []
+    for pid, person in sorted(directory.by_id.items()):
+        led = leads.get(pid, 0)
+        if not led and (person.data.get("active") is False or not person.capacity):
+            continue
+        out.append({"practitioner": pid, "leads": led, "capacity": person.capacity,
+                    "over_capacity": led > person.capacity})
+    return out
