@@ -79,31 +79,35 @@ sys.exit(1 if failed else 0)
 """
 
 
+CHANGES_EACH = 15  # enough for the two to contend for the lock many times over
+
+
 def test_two_processes_changing_one_case_lose_nothing(book, tmp_path):
-    """Two processes (two cron jobs, a person and cron) each make 50 changes to the same
+    """Two processes (two cron jobs, a person and cron) each make 15 changes to the same
     case file at the same time: every change lands, each in its own commit."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     base = book.head()
     env = {**os.environ, "LPCLI_LOCK_TIMEOUT": "60"}
     procs = [subprocess.Popen([sys.executable, str(driver), str(book.root), MODEL_CASE, tag,
-                               "50"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env=env) for tag in ("A", "B")]
+                               str(CHANGES_EACH)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env)
+             for tag in ("A", "B")]
     outputs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     messages = messages_since(book, base)
-    assert len(messages) == 100
+    assert len(messages) == 2 * CHANGES_EACH
     assert all(m.startswith(f"{MODEL_CASE}: outcome O") for m in messages)
     data = book.json("show", MODEL_CASE)
     texts = [o["text"] for o in data["plan"]["outcomes"]]
     for tag in ("A", "B"):
-        for i in range(50):
+        for i in range(CHANGES_EACH):
             assert texts.count(f"Outcome {tag}-{i}") == 1, (tag, i)
     ids = [o["id"] for o in data["plan"]["outcomes"]]
     assert len(ids) == len(set(ids))
     # Each commit changed that one file, and holds one change.
     assert book.git("log", "--format=", "--name-only", f"{base}..HEAD").split() == [
-        f"cases/{MODEL_CASE}.yaml"] * 100
+        f"cases/{MODEL_CASE}.yaml"] * (2 * CHANGES_EACH)
     assert_clean(book)
 
 
