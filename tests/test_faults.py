@@ -1,8 +1,9 @@
 """Nothing lost under faults: concurrent processes, kills at every step of a write, a full
 disk, a casebook git is not ready to commit to, and another user's casebook.
 
-lpcli runs here as real processes (``python -m lpcli``), killed with real signals, on real
-git repositories; nothing of git or the file system is mocked. No test asserts a duration:
+lpcli runs here as real processes (``python -m lpcli``, most of them forked from one that has
+imported lpcli already: see lpcli_proc), killed with real signals, on real git
+repositories; nothing of git or the file system is mocked. No test asserts a duration:
 timeouts are hang guards only.
 """
 
