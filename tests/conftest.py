@@ -19,10 +19,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MODEL_CASE = "LP-4F7QK-9M2XA"  # the example's nominated case, base of the fixtures
 
 
-@pytest.fixture(autouse=True)
-def git_identity(tmp_path_factory, monkeypatch):
-    """Every test gets its own git config: a known identity, no system or user config."""
-    home = tmp_path_factory.mktemp("home")
+def isolate_git(home: Path, monkeypatch) -> Path:
+    """A git config of its own under ``home``: a known identity, no system or user config,
+    and none of the variables that would steer lpcli or git from outside."""
     cfg = home / ".gitconfig"
     cfg.write_text("[user]\n\tname = Test Practitioner\n\temail = test@example.org\n"
                    "[init]\n\tdefaultBranch = main\n")
@@ -35,6 +34,12 @@ def git_identity(tmp_path_factory, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LPCLI_LOCK_TIMEOUT", "5")
     return cfg
+
+
+@pytest.fixture(autouse=True)
+def git_identity(tmp_path_factory, monkeypatch):
+    """Every test gets its own git config: a known identity, no system or user config."""
+    return isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -84,12 +89,39 @@ class Book:
         self.git("commit", "-q", "-m", message)
 
 
-@pytest.fixture
-def book(tmp_path) -> Book:
-    """A copy of the example casebook, committed in a fresh git repository."""
-    root = tmp_path / "casebook"
-    result = CliRunner().invoke(cli, ["demo", str(root)], catch_exceptions=False)
+@pytest.fixture(scope="session")
+def demo_casebook(tmp_path_factory) -> Path:
+    """What ``lpcli demo`` makes, made once per test process (under xdist, once per worker)
+    in the conditions every test runs in: the isolated git identity and lpcli's umask.
+    Tests never use it directly: ``book`` gives each test its own copy."""
+    home = tmp_path_factory.mktemp("demo-home")
+    root = tmp_path_factory.mktemp("demo") / "casebook"
+    previous = os.umask(0o077)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            isolate_git(home, mp)
+            result = CliRunner().invoke(cli, ["demo", str(root)], catch_exceptions=False)
+    finally:
+        os.umask(previous)
     assert result.exit_code == 0, result.output
+    return root
+
+
+def _leave_out_cache(folder, names):
+    """lpcli's cache is named after the casebook's path, so a copy would carry a stale one
+    beside its own: each copy starts without it, as a casebook cloned or moved does."""
+    if Path(folder).name == "lpcli" and Path(folder).parent.name == ".git":
+        return [n for n in names if n.startswith("cache-")]
+    return []
+
+
+@pytest.fixture
+def book(tmp_path, demo_casebook) -> Book:
+    """A copy of the example casebook, committed in a fresh git repository: the demo
+    casebook copied whole (work tree, .git, file modes and times) into this test's own
+    folder, which is much faster than running ``lpcli demo`` for every test."""
+    root = tmp_path / "casebook"
+    shutil.copytree(demo_casebook, root, symlinks=True, ignore=_leave_out_cache)
     return Book(root)
 
 

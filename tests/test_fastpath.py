@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pickle
 import random
 import shutil
 import subprocess
@@ -67,11 +68,25 @@ def texts(tmp_path_factory):
     return all_texts(tmp_path_factory)
 
 
-def test_fast_loader_agrees_with_strict_loader(texts):
+@pytest.fixture(scope="module")
+def _parsed_once(texts) -> bytes:
+    """Every text read once by each loader, for the four tests below: the strict loader is
+    pure Python, and reading the same texts again in each test was most of their time."""
+    return pickle.dumps({name: (fastyaml.load(text), yamlio.load_strict(text))
+                         for name, text in texts.items()}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@pytest.fixture
+def parsed(_parsed_once) -> dict:
+    """name -> (fastyaml.load(text), yamlio.load_strict(text)), a fresh copy for each test
+    (unpickled), so that nothing a test or lpcli changes in one is seen by another."""
+    return pickle.loads(_parsed_once)
+
+
+def test_fast_loader_agrees_with_strict_loader(texts, parsed):
     handed_over = 0
     for name, text in texts.items():
-        fast = fastyaml.load(text)
-        strict = yamlio.load_strict(text)
+        fast, strict = parsed[name]
         if fast is None:
             handed_over += 1
             continue
@@ -82,10 +97,11 @@ def test_fast_loader_agrees_with_strict_loader(texts):
     assert handed_over < len(texts) / 4
 
 
-def test_fast_loader_hands_over_everything_the_strict_loader_rejects(texts):
+def test_fast_loader_hands_over_everything_the_strict_loader_rejects(texts, parsed):
     for name, text in texts.items():
-        if yamlio.load_strict(text).problems:
-            assert fastyaml.load(text) is None, name
+        fast, strict = parsed[name]
+        if strict.problems:
+            assert fast is None, name
 
 
 def _mutations(data, rng):
@@ -113,14 +129,14 @@ def _mutations(data, rng):
             yield copy
 
 
-def test_fast_validator_agrees_with_jsonschema(texts):
+def test_fast_validator_agrees_with_jsonschema(texts, parsed):
     fast = schema.fast_validator("case")
     slow = schema.validator("case")
     assert fast is not None, "jsonschema-rs is a dependency of lpcli"
     rng = random.Random(3)
     checked = 0
     for n, (name, text) in enumerate(texts.items()):
-        loaded = yamlio.load_strict(text)
+        loaded = parsed[name][1]  # yamlio.load_strict(text)
         if loaded.fatal or not isinstance(loaded.data, dict):
             continue
         # Every file as it is, and mutated variants of every eighth case (thousands of
@@ -132,19 +148,19 @@ def test_fast_validator_agrees_with_jsonschema(texts):
     assert checked > 1000
 
 
-def test_verdicts_are_the_same_on_both_paths(texts):
+def test_verdicts_are_the_same_on_both_paths(texts, parsed):
     from lpcli.casebook.book import Directory
-    from lpcli.casebook.checker import check_loaded
+    from lpcli.check.gate import check_loaded
 
     pr = yamlio.load_strict((EXAMPLE / "practitioners.yaml").read_text())
     directory = Directory(pr.data["practitioners"])
     for name, text in texts.items():
-        fast = fastyaml.load(text)
+        fast, strict = parsed[name]
         if fast is None:
             continue
         cid = Path(name).stem if name.endswith(".yaml") else None
         assert check_loaded("f.yaml", "case", fast, directory, cid) == \
-            check_loaded("f.yaml", "case", yamlio.load_strict(text), directory, cid), name
+            check_loaded("f.yaml", "case", strict, directory, cid), name
 
 
 def _full_cases(cb):

@@ -1,8 +1,9 @@
 """Nothing lost under faults: concurrent processes, kills at every step of a write, a full
 disk, a casebook git is not ready to commit to, and another user's casebook.
 
-lpcli runs here as real processes (``python -m lpcli``), killed with real signals, on real
-git repositories; nothing of git or the file system is mocked. No test asserts a duration:
+lpcli runs here as real processes (``python -m lpcli``, most of them forked from one that has
+imported lpcli already: see lpcli_proc), killed with real signals, on real git
+repositories; nothing of git or the file system is mocked. No test asserts a duration:
 timeouts are hang guards only.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import lpcli_proc
 from conftest import MODEL_CASE, Book
 
 OTHER_CASE = "LP-TX681-MBQS9"  # another open case of the example
@@ -29,10 +31,16 @@ HANG_GUARD = 60  # seconds
 SENTINELS = ("Amelia", "Hart", "2018-02-14")  # the model case's child
 
 
-def lpcli(root, *args, env=None, preexec_fn=None):
+def lpcli(root, *args, env=None, preexec_fn=None, fresh=False):
+    """``python -m lpcli -C ROOT ARGS...`` as a process of its own: forked from a process
+    that has imported lpcli already (see lpcli_proc), or, ``fresh``, a new Python that
+    starts and imports everything first (as a user's command does)."""
+    env = {**os.environ, **(env or {})}
+    if preexec_fn is None and not fresh:
+        return lpcli_proc.run(["-C", str(root), *args], env=env, timeout=HANG_GUARD)
     return subprocess.run([sys.executable, "-m", "lpcli", "-C", str(root), *args],
-                          capture_output=True, text=True, timeout=HANG_GUARD,
-                          env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
+                          capture_output=True, text=True, timeout=HANG_GUARD, env=env,
+                          preexec_fn=preexec_fn)
 
 
 def add_outcome(root, text, case=MODEL_CASE, **kw):
@@ -79,31 +87,35 @@ sys.exit(1 if failed else 0)
 """
 
 
+CHANGES_EACH = 15  # enough for the two to contend for the lock many times over
+
+
 def test_two_processes_changing_one_case_lose_nothing(book, tmp_path):
-    """Two processes (two cron jobs, a person and cron) each make 50 changes to the same
+    """Two processes (two cron jobs, a person and cron) each make 15 changes to the same
     case file at the same time: every change lands, each in its own commit."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     base = book.head()
     env = {**os.environ, "LPCLI_LOCK_TIMEOUT": "60"}
     procs = [subprocess.Popen([sys.executable, str(driver), str(book.root), MODEL_CASE, tag,
-                               "50"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env=env) for tag in ("A", "B")]
+                               str(CHANGES_EACH)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env)
+             for tag in ("A", "B")]
     outputs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     messages = messages_since(book, base)
-    assert len(messages) == 100
+    assert len(messages) == 2 * CHANGES_EACH
     assert all(m.startswith(f"{MODEL_CASE}: outcome O") for m in messages)
     data = book.json("show", MODEL_CASE)
     texts = [o["text"] for o in data["plan"]["outcomes"]]
     for tag in ("A", "B"):
-        for i in range(50):
+        for i in range(CHANGES_EACH):
             assert texts.count(f"Outcome {tag}-{i}") == 1, (tag, i)
     ids = [o["id"] for o in data["plan"]["outcomes"]]
     assert len(ids) == len(set(ids))
     # Each commit changed that one file, and holds one change.
     assert book.git("log", "--format=", "--name-only", f"{base}..HEAD").split() == [
-        f"cases/{MODEL_CASE}.yaml"] * 100
+        f"cases/{MODEL_CASE}.yaml"] * (2 * CHANGES_EACH)
     assert_clean(book)
 
 
@@ -248,7 +260,9 @@ def test_random_kills_never_leave_a_partial_file(book, tmp_path):
     new = expected_after(book, tmp_path, "Outcome raced")
     old = book.case(MODEL_CASE).read_bytes()
     start = time.monotonic()
-    assert add_outcome(tmp_path / "reference", "Calibration", case=OTHER_CASE).returncode == 0
+    # Timed on a fresh process, as the ones killed below are.
+    assert add_outcome(tmp_path / "reference", "Calibration", case=OTHER_CASE,
+                       fresh=True).returncode == 0
     delay = time.monotonic() - start  # where to start killing; nothing is asserted on time
     rng = random.Random(7)
     for i in range(10):

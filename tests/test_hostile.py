@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
 
+import lpcli_proc
 from conftest import FIXTURES, MODEL_CASE
 
 HOSTILE = FIXTURES / "hostile"
@@ -56,11 +56,10 @@ def plant(book, source=None, data: bytes | None = None):
 
 
 def run_validate(book):
-    """validate in its own process, so that a hang fails the test instead of the suite."""
-    proc = subprocess.run([sys.executable, "-m", "lpcli", "-C", str(book.root), "validate",
-                           "--format", "json"], capture_output=True, text=True,
+    """validate in its own process, so that a hang fails the test instead of the suite, and
+    a crash (LibYAML's, on deep nesting) fails it without taking pytest down."""
+    return lpcli_proc.run(["-C", str(book.root), "validate", "--format", "json"],
                           timeout=HANG_GUARD)
-    return proc
 
 
 def check_all_commands(book, expect_rule, tmp_path):
@@ -163,8 +162,7 @@ def test_fifo_case_file_does_not_hang(bare_book):
     assert [(d["file"], d["rule"]) for d in diags] == [(f"cases/{MODEL_CASE}.yaml",
                                                          "unreadable")]
     assert "not a regular file" in diags[0]["message"]
-    show = subprocess.run([sys.executable, "-m", "lpcli", "-C", str(bare_book.root), "show",
-                           MODEL_CASE], capture_output=True, text=True, timeout=HANG_GUARD)
+    show = lpcli_proc.run(["-C", str(bare_book.root), "show", MODEL_CASE], timeout=HANG_GUARD)
     assert show.returncode == 2 and "Traceback" not in show.stderr
 
 
