@@ -384,6 +384,14 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("retention", *far, "--format", "csv")
     run("retention", *far, "--quiet", "--exit-code", expect=1)
     run("retention", *far, "--exact-dates", shows="--exact-dates")
+    # the service report: counts and IDs only, in every format
+    run("report", "--as-of", TODAY)
+    run("report", "--month", "2026-10", "--as-of", TODAY, "--format", "json")
+    run("report", "--from", "2026-06-01", "--to", "2026-11-19", "--as-of", TODAY,
+        "--format", "csv", "--publish")
+    run("report", "--as-of", TODAY, "--format", "html", "-o", str(tmp_path / "report.html"))
+    run("report", "--month", "2027-01", "--as-of", TODAY, expect=2)  # not over yet
+    run("report", "--as-of", TODAY, "--format", "pdf")
 
     # -- the practitioner directory -------------------------------------------------------------
     pnew = ["--name", P_NAME, "--agency", "Riverside Family Hub", "--agency-type",

@@ -1,0 +1,131 @@
+"""Issue 17: the service report agrees with a count made by hand from the case files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+
+import pytest
+
+from conftest import EXAMPLE
+from lpcli.files.yamlio import load_strict
+
+AS_OF = ["--as-of", "2026-11-20"]
+PERIOD = ["--from", "2026-01-01", "--to", "2026-11-20"]
+
+
+def d(text):
+    return dt.date.fromisoformat(text)
+
+
+def in_period(day) -> bool:
+    return day is not None and d("2026-01-01") <= d(day) <= d("2026-11-20")
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return [load_strict(p.read_text()).data for p in sorted((EXAMPLE / "cases").glob("*.yaml"))]
+
+
+def figures(book, *args) -> dict:
+    result = book.run("report", *PERIOD, *AS_OF, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return {f["key"]: f for f in json.loads(result.stdout)["figures"]}
+
+
+def test_counts_agree_with_the_case_files(book, cases):
+    got = figures(book)
+    assert got["opened"]["value"] == sum(in_period(c["opened"]) for c in cases)
+    reasons = {}
+    for c in cases:
+        closures = [r["previous_closure"] for r in c.get("reopenings") or []]
+        if c["status"] == "closed":
+            closures.append(c["closure"])
+        for closure in closures:
+            if in_period(closure["date"]):
+                reasons[closure["reason"]] = reasons.get(closure["reason"], 0) + 1
+    assert got["closed"]["value"] == sum(reasons.values()) > 0
+    assert got["closed"]["detail"]["by_reason"] == dict(sorted(reasons.items()))
+
+
+def test_reviews_and_actions_on_time_agree_with_the_case_files(book, cases):
+    got = figures(book)
+    held = on_time = 0
+    for c in cases:
+        due = None
+        plan = c.get("plan") or {}
+        if plan.get("agreed"):
+            due = plan.get("first_review") or (d(plan["agreed"]) + dt.timedelta(weeks=6)
+                                               ).isoformat()
+        for r in sorted(c.get("reviews") or [], key=lambda r: r["date"]):
+            if in_period(r["date"]) and due:
+                held += 1
+                on_time += d(r["date"]) <= d(due)
+            due = r.get("next_review")
+    assert got["reviews_on_time"]["base"] == held > 0
+    assert got["reviews_on_time"]["value"] == round(100 * on_time / held, 1)
+    done = done_on_time = 0
+    for c in cases:
+        for a in (c.get("plan") or {}).get("actions") or []:
+            when = [h["date"] for h in a.get("history") or [] if h["status"] == "done"]
+            if a["status"] == "done" and when and in_period(when[-1]):
+                done += 1
+                done_on_time += d(when[-1]) <= d(a["due"])
+    assert got["actions_on_time"]["base"] == done > 0
+    assert got["actions_on_time"]["value"] == round(100 * done_on_time / done, 1)
+
+
+def test_days_to_a_lead_professional_agree_with_the_case_files(book, cases):
+    got = figures(book)
+    waits = []
+    for c in cases:
+        assessed = [a["date"] for a in [c.get("assessment") or {},
+                                        *(c.get("assessment_history") or [])] if a.get("date")]
+        leads = [lp["since"] for lp in [c.get("lead_professional") or {},
+                                        *(c.get("lead_professional_history") or [])]
+                 if lp.get("since")]
+        if assessed and leads and in_period(min(leads)):
+            waits.append((d(min(leads)) - d(min(assessed))).days)
+    assert got["days_to_lead"]["base"] == len(waits) > 0
+    assert got["days_to_lead"]["value"] == statistics.median(waits)
+
+
+def test_targets_mark_each_figure_and_publish_hides_small_counts(book):
+    settings = book.root / "lpcli.yaml"
+    settings.write_text(settings.read_text() + "report_targets:\n  reviews_on_time: 95\n"
+                        "  days_to_lead: 10\n  families_satisfied: 50\n")
+    book.commit_all()
+    got = figures(book)
+    assert got["families_satisfied"]["mark"] == "on target"
+    assert got["reviews_on_time"]["target"] == 95
+    assert got["days_to_lead"]["mark"] in ("close", "off target")
+    published = figures(book, "--publish")
+    small = [f for f in published.values() if f["suppressed"]]
+    assert small and all(f["value"] is None for f in small)
+    for f in published.values():
+        for values in f["detail"].values():
+            if isinstance(values, dict):
+                assert all(v is None or v >= 5 for v in values.values())
+
+
+def test_the_html_report_has_charts_and_no_child(book, tmp_path, cases):
+    out = tmp_path / "report.html"
+    assert book.run("report", *AS_OF, "--format", "html", "-o", str(out)).exit_code == 0
+    html = out.read_text()
+    assert html.count("<svg") >= 3 and "http" not in html.split("<body>", 1)[1].replace(
+        "http://www.w3.org/2000/svg", "")
+    for c in cases:
+        for secret in (c["child"]["given_name"], c["child"]["family_name"],
+                       c["child"].get("date_of_birth")):
+            if secret:
+                assert secret not in html
+    text = book.run("report", *AS_OF).stdout
+    assert "Service report 2026-10" in text
+
+
+def test_a_period_not_yet_over_is_refused(book):
+    result = book.run("report", "--month", "2026-11", *AS_OF)
+    assert result.exit_code == 2 and "not yet over" not in result.stdout
+    assert book.run("report", "--month", "2026-13", *AS_OF).exit_code == 2
+    assert book.run("report", "--from", "2026-01-01", *AS_OF).exit_code == 2
