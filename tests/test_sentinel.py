@@ -384,6 +384,12 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("retention", *far, "--format", "csv")
     run("retention", *far, "--quiet", "--exit-code", expect=1)
     run("retention", *far, "--exact-dates", shows="--exact-dates")
+    # supervision: IDs only, never notes about a child
+    run("supervision", "add", "ed-okafor", "--supervisor", "Jo Patel", "--cases", LED,
+        "--date", TODAY)
+    run("supervision", "add", "ed-okafor", "--supervisor", "Jo", "--cases", GIVEN, expect=1)
+    run("supervision", "list", "--as-of", TODAY)
+    run("supervision", "list", "--format", "json")
     # the service report: counts and IDs only, in every format
     run("report", "--as-of", TODAY)
     run("report", "--month", "2026-10", "--as-of", TODAY, "--format", "json")

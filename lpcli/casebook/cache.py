@@ -22,7 +22,7 @@ from lpcli import __version__, gitstore
 from lpcli.check.history import history
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 6  # 6: each case's history for the report (check/history.py)
+FORMAT = 7  # 7: the lead professional's start (supervision due)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -40,7 +40,7 @@ _SLIM = {
     "closure": ("date", "reason"),
     "assessment": ("date", "outcome"),
     "statutory": ("status", "practitioner"),
-    "lead_professional": ("practitioner",),
+    "lead_professional": ("practitioner", "since"),
     "unresolved_nomination": ("date",),
     "consent": ("date", "withdrawn"),
 }

@@ -180,3 +180,23 @@ def consent_decision_pending(case: dict) -> dt.date | None:
                 and (as_date(h.get("date")) or dt.date.min) >= withdrawn:
             return None
     return withdrawn
+
+
+# -- supervision of lead professionals ----------------------------------------------------------
+
+DEFAULT_SUPERVISION_WEEKS = 6
+
+
+def last_supervision(person: dict) -> dt.date | None:
+    """The latest supervision session recorded for a practitioner (their directory entry)."""
+    held = [as_date(s.get("date")) for s in person.get("supervisions") or []]
+    return max((d for d in held if d), default=None)
+
+
+def supervision_due(person: dict, settings: dict,
+                    leads_since: dt.date | None = None) -> dt.date | None:
+    """When the next supervision is due: an interval after the last session, or after they
+    began leading a case if they have never been supervised (None: neither is known)."""
+    weeks = int(settings.get("supervision_interval_weeks") or DEFAULT_SUPERVISION_WEEKS)
+    start = last_supervision(person) or leads_since
+    return start + dt.timedelta(weeks=weeks) if start else None

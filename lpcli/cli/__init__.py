@@ -32,6 +32,7 @@ from lpcli.cli import (
     report,
     reports,
     sharing,
+    supervision,
     team,
     validate,
 )
@@ -75,7 +76,7 @@ for _command in (
         cases.new, cases.list_, cases.show, cases.history, edit.edit,
         family.family, consent.consent, team.team, meeting.meeting,
         assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
-        closing.close, closing.reopen, practitioner.practitioner,
+        closing.close, closing.reopen, practitioner.practitioner, supervision.supervision,
         documents.render,
         report.report, reports.overdue, reports.caseload, reports.retention,
         reports.calendar,

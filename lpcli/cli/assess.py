@@ -12,7 +12,6 @@ from lpcli.cli.base import command, examples, pass_state
 from lpcli.cli.options import case_argument, checked_date, choice, date_option, opt_date
 from lpcli.core import vocabulary
 
-
 # -- elements on the command line: ELEMENT and ELEMENT=VALUE ----------------------------------
 
 def _short(ref: str) -> str:

@@ -14,8 +14,14 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
-from lpcli.cli.options import (PRACTITIONER_ID, checked_date, choice, date_option,
-                               format_option, opt_date)
+from lpcli.cli.options import (
+    PRACTITIONER_ID,
+    checked_date,
+    choice,
+    date_option,
+    format_option,
+    opt_date,
+)
 from lpcli.core import vocabulary
 from lpcli.core.text import table
 
@@ -285,9 +291,8 @@ def show_text(r: dict, today) -> str:
 def show(state, pid, fmt):
     """Show one practitioner's record: contact details, line manager, capacity, statutory
     roles, whether they have left, and their absences (with the reasons recorded)."""
-    from lpcli.workflow import practitioners
-
     from lpcli.core import dates
+    from lpcli.workflow import practitioners
 
     cb = state.casebook
     r = practitioners.record(cb, pid)

@@ -15,6 +15,7 @@ import math
 import statistics
 from dataclasses import asdict, dataclass, field
 
+from lpcli.check import facts
 from lpcli.check import history as H
 from lpcli.check.facts import as_date
 from lpcli.core import dates
@@ -71,6 +72,10 @@ FIGURES = (
     Definition("outcomes_progressing", "Outcomes with good progress", "%", True,
                "Of outcome ratings at reviews in the period: the share 'good progress' or "
                "'achieved' ('detail': every rating)."),
+    Definition("supervision_on_time", "Lead professionals supervised on time", "%", True,
+               "Of practitioners leading an open case now: the share whose supervision was not "
+               "overdue on the last day of the period (every supervision_interval_weeks, "
+               "counted from the last session, or from when they began leading)."),
 )
 BY_KEY = {d.key: d for d in FIGURES}
 
@@ -309,7 +314,7 @@ TREND_KEYS = ("opened", "closed", "open_at_end", "reviews_on_time", "actions_on_
 def build(cases, settings: dict, directory, period: Period, as_of: dt.date, *,
           publish: bool = False) -> Report:
     """The report for ``period`` (as known on ``as_of``) and the twelve months to its end."""
-    histories, leads = [], {}
+    histories, leads, since = [], {}, {}
     for _, case in cases:
         h = case.get("history")
         if h is None:
@@ -317,9 +322,14 @@ def build(cases, settings: dict, directory, period: Period, as_of: dt.date, *,
         histories.append(h)
         if case.get("status") == "open" and h.get(H.LEAD):
             leads[h[H.LEAD]] = leads.get(h[H.LEAD], 0) + 1
+            started = as_date((case.get("lead_professional") or {}).get("since"))
+            if started:
+                since[h[H.LEAD]] = min(started, since.get(h[H.LEAD], started))
     targets = settings.get("report_targets") or {}
     now = count(histories, period, settings)
     before = count(histories, period.before(), settings)
+    for day, counted in ((period.end, now), (period.before().end, before)):
+        counted["supervision_on_time"] = _supervision(leads, since, directory, settings, day)
     figures = []
     for d in FIGURES:
         f = now[d.key]
@@ -330,6 +340,25 @@ def build(cases, settings: dict, directory, period: Period, as_of: dt.date, *,
         figures.append(f)
     return Report(period, as_of, figures, _trend(histories, period, settings, publish),
                   _capacity(leads, directory, publish), publish)
+
+
+def _supervision(leads: dict, since: dict, directory, settings: dict, day: dt.date) -> Figure:
+    """Of today's leads, how many were not overdue for supervision on ``day`` (sessions
+    recorded after ``day`` do not count for it)."""
+    on_time = base = 0
+    for pid in leads:
+        person = directory.get(pid)
+        entry = dict(person.data) if person else {}
+        entry["supervisions"] = [x for x in entry.get("supervisions") or []
+                                 if (as_date(x.get("date")) or day) <= day]
+        started = since.get(pid)
+        if started and started > day:
+            continue
+        due = facts.supervision_due(entry, settings, started)
+        base += 1
+        on_time += bool(due and due >= day)
+    d = BY_KEY["supervision_on_time"]
+    return Figure(d.key, d.label, d.unit, _share(on_time, base), d.definition, {}, base)
 
 
 def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:

@@ -13,8 +13,13 @@ A later assessment does not overwrite the earlier one: it moves to ``assessment_
 from __future__ import annotations
 
 from lpcli.check.facts import as_date
-from lpcli.core.vocabulary import (AGENCY_TYPES, ASSESSMENT_OUTCOMES, DOMAINS, ELEMENT_FIELDS,
-                                   ELEMENTS)
+from lpcli.core.vocabulary import (
+    AGENCY_TYPES,
+    ASSESSMENT_OUTCOMES,
+    DOMAINS,
+    ELEMENT_FIELDS,
+    ELEMENTS,
+)
 
 # The keys of an assessment record, in the schema's order.
 ASSESSMENT_KEYS = ("date", "assessor", "framework", "domains", "child_views", "parent_views",
@@ -239,8 +244,13 @@ def record_assessment(casebook, case_id: str, fields: dict, *, author: str | Non
     (``domains`` nested as in the file; ``date`` a ``datetime.date`` or an ISO string,
     default today). An assessment already recorded moves to ``assessment_history``."""
     from lpcli.casebook import records
-    from lpcli.workflow.common import (Refusals, case_list, check_event_date, require_open,
-                                       set_case_key)
+    from lpcli.workflow.common import (
+        Refusals,
+        case_list,
+        check_event_date,
+        require_open,
+        set_case_key,
+    )
 
     def change(doc, ctx):
         data = ctx.data

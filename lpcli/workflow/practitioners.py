@@ -331,6 +331,10 @@ def to_yaml(key: str, value):
     if key == "absences":
         return [{k: roundtrip.to_yaml_date(v) if k in ("from", "to") else v
                  for k, v in a.items()} for a in value]
+    if key == "supervisions":
+        return [{k: roundtrip.to_yaml_date(v) if k == "date" else
+                 roundtrip.flow_list(v) if k == "cases" else v for k, v in x.items()}
+                for x in value]
     return value
 
 

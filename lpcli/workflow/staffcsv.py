@@ -21,9 +21,18 @@ from lpcli.casebook.book import Casebook
 from lpcli.core import vocabulary
 from lpcli.core.caseid import is_practitioner_id
 from lpcli.core.errors import EnvironmentProblem, RuleViolation
-from lpcli.workflow.practitioners import (REQUIRED, Details, Problem, build, directory_list,
-                                          find, known_people, sync_item, target,
-                                          to_yaml)
+from lpcli.workflow.practitioners import (
+    REQUIRED,
+    Details,
+    Problem,
+    build,
+    directory_list,
+    find,
+    known_people,
+    sync_item,
+    target,
+    to_yaml,
+)
 
 MAX_BYTES = 10 * 1024 * 1024  # a staff list is kilobytes; this is not one
 COLUMNS = vocabulary.PRACTITIONER_COLUMNS
