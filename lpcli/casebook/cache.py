@@ -21,7 +21,7 @@ import os
 from lpcli import __version__, gitstore
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 5  # 5: no notes of a consent withdrawal in the slim copy
+FORMAT = 6  # 6: the lead's start date and handovers in the slim copy; issue 14's rules
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -30,7 +30,8 @@ def digest(raw: bytes) -> str:
 
 
 # What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
-# retention). The differential test checks every report gives the same answer from this as
+# retention; the lead's start date for a plan due after appointment, handovers for a step-up
+# after consent was withdrawn). The differential test checks every report gives the same answer from this as
 # from the case. (The dates of birth are for retention's until_age rule; the cache holds
 # nothing .git/objects does not, and README says to delete it with a case.)
 _SLIM = {
@@ -39,7 +40,7 @@ _SLIM = {
     "closure": ("date", "reason"),
     "assessment": ("date", "outcome"),
     "statutory": ("status", "practitioner"),
-    "lead_professional": ("practitioner",),
+    "lead_professional": ("practitioner", "since"),
     "unresolved_nomination": ("date",),
     "consent": ("date", "withdrawn"),
 }
@@ -73,6 +74,10 @@ def slim(case: dict) -> dict:
                            if k in r} if isinstance(r, dict) else r for r in reviews]
     elif "reviews" in case:
         out["reviews"] = reviews
+    handovers = case.get("handovers")
+    if isinstance(handovers, list):  # a step-up decides withdrawn consent (overdue)
+        out["handovers"] = [{k: h[k] for k in ("date", "transition") if k in h}
+                            if isinstance(h, dict) else h for h in handovers]
     return out
 
 
