@@ -60,15 +60,10 @@ class Item:
         return d
 
 
-def due_items(case: dict, settings: dict, directory=None
-              ) -> list[tuple[str, str, dt.date, str | None]]:
-    """Everything with a due date in one open case: (kind, item, due, owner). A lead's
-    period away that is over by ``as_of`` is left for ``find`` to drop (it has the date)."""
-    return [item[:4] for item in _due(case, settings, directory)]
-
-
-def _due(case: dict, settings: dict, directory):
-    """(kind, item, due, owner, until): ``until`` is the last day a lead is away (else None)."""
+def due_items(case: dict, settings: dict, directory=None):
+    """Everything with a due date in one open case: (kind, item, due, owner, until).
+    ``until`` is the last day of a lead's period away (else None): once it is past, ``find``
+    drops the item, as no cover is needed any more."""
     if case.get("status") != "open":
         return []
     out = []
@@ -154,7 +149,7 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
         if wanted_agency and not (person and wanted_agency in
                                   (person.agency.casefold(), person.agency_type.casefold())):
             continue
-        for kind, what, due, who, until in _due(data, settings, directory):
+        for kind, what, due, who, until in due_items(data, settings, directory):
             if kind not in kinds or (until is not None and until < as_of):
                 continue  # (a period away already over needs no cover)
             if owner and owner != (who if who is not None else lp):
