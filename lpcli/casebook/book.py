@@ -29,6 +29,8 @@ DEFAULT_SETTINGS = {
     "first_review_weeks": 6,
     "nomination_grace_days": 20,
     "consent_review_months": None,
+    "lead_absence_weeks": 4,
+    "plan_due_working_days": 15,
     "timezone": None,
 }
 

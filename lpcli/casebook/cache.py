@@ -22,7 +22,7 @@ from lpcli import __version__, gitstore
 from lpcli.check.history import history
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 7  # 7: the lead professional's start (supervision due)
+FORMAT = 8  # 8: the report's history, the lead's start, handovers (issues 14 and 17)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -31,7 +31,8 @@ def digest(raw: bytes) -> str:
 
 
 # What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
-# retention). The differential test checks every report gives the same answer from this as
+# retention; the lead's start date for a plan due after appointment, handovers for a step-up
+# after consent was withdrawn). The differential test checks every report gives the same answer from this as
 # from the case. (The dates of birth are for retention's until_age rule; the cache holds
 # nothing .git/objects does not, and README says to delete it with a case.)
 _SLIM = {
@@ -74,6 +75,10 @@ def slim(case: dict) -> dict:
                            if k in r} if isinstance(r, dict) else r for r in reviews]
     elif "reviews" in case:
         out["reviews"] = reviews
+    handovers = case.get("handovers")
+    if isinstance(handovers, list):  # a step-up decides withdrawn consent (overdue)
+        out["handovers"] = [{k: h[k] for k in ("date", "transition") if k in h}
+                            if isinstance(h, dict) else h for h in handovers]
     out["history"] = history(case)  # what the service report counts (check/history.py)
     return out
 

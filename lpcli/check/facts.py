@@ -93,6 +93,12 @@ def family_ids(case: dict) -> set[str]:
     return {m.get("id") for _, m in dicts(items(case, "family"))}
 
 
+def missing_from_meeting(attendees, pid) -> bool:
+    """A lead 'present' at a meeting whose attendees are recorded, but not among them. (A
+    meeting with no attendees recorded says nothing either way.)"""
+    return bool(attendees) and pid not in set(attendees)
+
+
 # -- the review schedule (domain guide, section 6) --------------------------------------------
 
 def too_far_apart(review: dt.date, next_review: dt.date) -> bool:
@@ -180,6 +186,71 @@ def consent_decision_pending(case: dict) -> dt.date | None:
                 and (as_date(h.get("date")) or dt.date.min) >= withdrawn:
             return None
     return withdrawn
+
+
+# -- a lead who leaves or is away (practitioners.yaml) ----------------------------------------
+# Guidance: the manager makes sure the lead functions are covered when the lead is
+# unavailable for more than four weeks (a setting); cases never sit with someone who left.
+
+def has_left(person: dict | None) -> bool:
+    """Marked as left in the directory: 'active: false', or a leaving date (a record with a
+    date but 'active' still true is an error of its own, 'left-but-active')."""
+    return isinstance(person, dict) and (person.get("active") is False or "left" in person)
+
+
+def absence_spans(person: dict | None) -> list[tuple[dt.date, dt.date]]:
+    """The practitioner's absences as periods away, first day to last, in order. Records
+    that overlap or follow each other without a day between are one period: three weeks'
+    leave then two of sickness is five weeks away."""
+    spans = []
+    for a in (person or {}).get("absences") or []:
+        start, end = as_date(get(a, "from")), as_date(get(a, "to"))
+        if start and end and end >= start:
+            spans.append((start, end))
+    merged: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def away_on(person: dict | None, day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The period away that ``day`` falls in, if any."""
+    return next(((s, e) for s, e in absence_spans(person) if s <= day <= e), None)
+
+
+def long_absence(span: tuple[dt.date, dt.date], weeks: int) -> bool:
+    """Away for more than ``weeks`` weeks (both ends counted): four weeks is 28 days, so an
+    absence of 28 days is not 'more than four weeks' and one of 29 is."""
+    return (span[1] - span[0]).days + 1 > 7 * weeks
+
+
+def lead_cover(person: dict | None, weeks: int, since: dt.date | None = None):
+    """When a lead's cases need someone else: [(due, until, what)].
+
+    ``due`` is the last day the lead was there — the leaving date, or the day before a
+    period away longer than ``weeks`` weeks starts — so the case is overdue from the first
+    day they are not (the day after ``due``, as for everything 'overdue' reports); never
+    before the lead took the case on (``since``). ``until`` is the last day of the absence
+    (None: for good). A leaver with no leaving date recorded counts from ``since``: they
+    left at some day after it, and the case may have sat with them since.
+    """
+    if has_left(person):
+        left = as_date(person.get("left"))
+        due = left or since
+        if due is None:
+            return []
+        what = f"left {left.isoformat()}" if left else "left, date not recorded"
+        return [(max(due, since) if since else due, None, what)]
+    out = []
+    for start, end in absence_spans(person):
+        if long_absence((start, end), weeks):
+            due = start - dt.timedelta(days=1)
+            out.append((max(due, since) if since else due, end,
+                        f"away {start.isoformat()} to {end.isoformat()}"))
+    return out
 
 
 # -- supervision of lead professionals ----------------------------------------------------------

@@ -15,6 +15,7 @@ from lpcli.core.text import table
 
 
 @examples("lpcli overdue", "lpcli overdue --within 14 --lead ed-marsh",
+          "lpcli overdue --owner hv-jones --within 14    # one practitioner's own list",
           "lpcli overdue --as-of 2026-11-20 --format json",
           "lpcli overdue --quiet --exit-code    # for cron: silent unless something is late")
 @command()
@@ -24,6 +25,9 @@ from lpcli.core.text import table
 @click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner.")
 @click.option("--agency", metavar="NAME", help="Only cases whose lead professional works for "
               "this agency (name or agency type).")
+@click.option("--owner", metavar="ID", help="Only this person's items: the actions they own "
+              "(a practitioner, a family member's ID, or 'child'), and the reviews, plans and "
+              "other items of the cases they lead.")
 @click.option("--kind", "kinds", multiple=True, type=choice(vocabulary.OVERDUE_KINDS),
               help="Only this kind (repeatable).")
 @format_option(vocabulary.TEXT_JSON_CSV)
@@ -33,8 +37,10 @@ from lpcli.core.text import table
               "--exit-code'), else 0.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when nothing is overdue.")
 @pass_state
-def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, quiet):
-    """List what is overdue in open cases: reviews, actions, nominations, consent.
+def overdue(state, as_of, within, lead, agency, owner, kinds, fmt, names, exit_code, quiet):
+    """List what is overdue in open cases: reviews, actions, nominations, consent to
+    revisit, leads who left or are away (lead), plans not made (plan), and withdrawn
+    consent waiting for a decision (consent_withdrawn).
 
     Due today is not overdue. The text report groups by lead professional, one line per
     item (case ID, kind, due date, days overdue) and a count at the end, or a single
@@ -47,7 +53,7 @@ def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, qu
     cb = state.casebook
     day = as_of_date(as_of, cb)
     items = od.find(cb, day, within=within, kinds=kinds or od.KINDS, lead=lead, agency=agency,
-                    cases=output.iter_cases(cb), names=names)
+                    owner=owner, cases=output.iter_cases(cb), names=names)
     late = [i for i in items if not i.upcoming]
     columns = list(od.COLUMNS) + (["child_name"] if names else [])
     if fmt != "text" or items or not quiet:
@@ -64,7 +70,13 @@ def overdue(state, as_of, within, lead, agency, kinds, fmt, names, exit_code, qu
 @pass_state
 def caseload(state, as_of, fmt):
     """Who carries what: open cases each practitioner leads, the open and overdue actions
-    they own, and their capacity from practitioners.yaml (over capacity stands out)."""
+    they own, and their capacity from practitioners.yaml (over capacity stands out); who
+    has left or is away on the as-of date, and how many of their cases need cover (left, or
+    away longer than lead_absence_weeks).
+
+    JSON and CSV add availability (available, away, left), left (the leaving date),
+    away_until and needs_cover to the columns.
+    """
     from lpcli.reports import caseload as cl
 
     cb = state.casebook
@@ -81,19 +93,38 @@ def caseload(state, as_of, fmt):
 def _caseload_text(rows, color: bool) -> str:
     cells = [["PRACTITIONER", "NAME", "AGENCY", "LEADS", "ACTIONS", "OVERDUE", ""]]
     for r in rows:
-        flag = ("OVER CAPACITY" if r.over_capacity else "cannot lead" if r.capacity == 0
-                else "at capacity" if r.at_capacity else "")
         agency = r.agency if len(r.agency) <= 24 else r.agency[:23] + "\u2026"
         cells.append([r.practitioner, r.name, agency, f"{r.leads}/{r.capacity}",
-                      str(r.actions_open), str(r.actions_overdue), flag])
+                      str(r.actions_open), str(r.actions_overdue), _caseload_flags(r)])
     lines = table(cells)
-    if color:  # over capacity stands out (click strips the escapes where there is no colour)
-        lines = [lines[0]] + [click.style(ln, fg="red", bold=True) if r.over_capacity else ln
+    if color:  # what needs a manager stands out (click strips the escapes off a terminal)
+        lines = [lines[0]] + [click.style(ln, fg="red", bold=True)
+                              if r.over_capacity or r.needs_cover else ln
                               for ln, r in zip(lines[1:], rows)]
-    over = sum(1 for r in rows if r.over_capacity)
+    over = sum(1 for r in rows if r.over_capacity and r.availability != "left")
+    cover = sum(r.needs_cover for r in rows)
     lines.append(f"{len(rows)} practitioners, {sum(r.leads for r in rows)} open cases led"
-                 + (f", {over} over capacity" if over else ""))
+                 + (f", {over} over capacity" if over else "")
+                 + (f", {cover} case{'s' if cover != 1 else ''} need{'s' if cover == 1 else ''}"
+                    " cover" if cover else ""))
     return "\n".join(lines)
+
+
+def _caseload_flags(r) -> str:
+    """'LEFT 2026-11-30: 2 cases need cover', 'AWAY until 2027-01-10: ...' (away longer than
+    lead_absence_weeks), 'away until ...' (shorter: no cover needed), then capacity."""
+    flags = []
+    if r.availability == "left":
+        flags.append("LEFT" + (f" {r.left}" if r.left else ""))
+    elif r.availability == "away":
+        flags.append(("AWAY" if r.cover else "away") + f" until {r.away_until}")
+    if r.needs_cover:
+        flags[-1] += f": {r.needs_cover} case{'s need' if r.needs_cover != 1 else ' needs'} cover"
+    if r.availability != "left":
+        capacity = ("OVER CAPACITY" if r.over_capacity else "cannot lead" if r.capacity == 0
+                    else "at capacity" if r.at_capacity else "")
+        flags += [capacity] if capacity else []
+    return "; ".join(flags)
 
 
 @examples("lpcli retention", "lpcli retention --as-of 2032-04-01 --format csv > past.csv",

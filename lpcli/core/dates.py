@@ -65,6 +65,21 @@ def add_weeks(d: dt.date, weeks: int) -> dt.date:
     return d + dt.timedelta(weeks=weeks)
 
 
+def add_working_days(d: dt.date, days: int) -> dt.date:
+    """The working day (Monday to Friday) ``days`` working days after ``d``: councils set
+    timescales in working days. Bank holidays are not known, so they count as working days
+    (a timescale comes out a day early at worst, never late)."""
+    if d.weekday() >= 5:  # from a weekend, counting starts as from the Friday before
+        d -= dt.timedelta(days=d.weekday() - 4)
+    whole_weeks, rest = divmod(days, 5)
+    day = d + dt.timedelta(weeks=whole_weeks)
+    while rest:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    return day
+
+
 def british(d) -> str:
     """'Tuesday 3 March 2026'."""
     if isinstance(d, str):

@@ -131,7 +131,14 @@ CLOSURE_REASONS = ("needs_met", "family_disengaged", "consent_withdrawn", "moved
 
 # -- reports and output ------------------------------------------------------------------------
 
-OVERDUE_KINDS = ("review", "action", "nomination", "consent")
+# What 'lpcli overdue' reports (README, "What counts as overdue"): 'consent' is consent due
+# to be revisited; 'consent_withdrawn' an open case waiting for the decision withdrawn
+# consent needs; 'lead' a lead professional who left or is away too long; 'plan' a lead
+# with no plan.
+OVERDUE_KINDS = ("review", "action", "nomination", "consent", "lead", "plan",
+                 "consent_withdrawn")
+# A practitioner on a given day, as 'lpcli caseload' reports them.
+AVAILABILITY = ("available", "away", "left")
 COLOR_MODES = ("auto", "always", "never")
 TEXT_JSON = ("text", "json")
 TEXT_JSON_CSV = ("text", "json", "csv")

@@ -1,6 +1,7 @@
 """Who carries what: the open cases each practitioner leads and the actions they own,
 against their capacity in practitioners.yaml — the guidance's "who has capacity?" answered
-from the records."""
+from the records — and whether they are there to carry it: a lead who left, or is away
+longer than ``lead_absence_weeks``, has cases that need cover (as 'overdue' reports them)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from lpcli.check.facts import as_date
 from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 
 COLUMNS = ("practitioner", "name", "agency", "leads", "capacity", "over_capacity",
-           "actions_open", "actions_overdue", "cases")
+           "actions_open", "actions_overdue", "cases", "availability", "left", "away_until",
+           "needs_cover")
 
 
 @dataclass
@@ -25,6 +27,15 @@ class Load:
     cases: list = field(default_factory=list)
     actions_open: int = 0
     actions_overdue: int = 0
+    availability: str = "available"   # AVAILABILITY, on the as-of date
+    left: str | None = None           # the leaving date, when recorded
+    away_until: str | None = None     # the last day of the period away the as-of date is in
+    cover: bool = False               # left, or away longer than lead_absence_weeks
+
+    @property
+    def needs_cover(self) -> int:
+        """Open cases they lead that need someone else."""
+        return self.leads if self.cover else 0
 
     @property
     def leads(self) -> int:
@@ -42,13 +53,16 @@ class Load:
         return {"practitioner": self.practitioner, "name": self.name, "agency": self.agency,
                 "leads": self.leads, "capacity": self.capacity,
                 "over_capacity": self.over_capacity, "actions_open": self.actions_open,
-                "actions_overdue": self.actions_overdue, "cases": list(self.cases)}
+                "actions_overdue": self.actions_overdue, "cases": list(self.cases),
+                "availability": self.availability, "left": self.left,
+                "away_until": self.away_until, "needs_cover": self.needs_cover}
 
 
 def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = True) -> list[Load]:
     """One row per practitioner (active ones, and anyone still carrying work)."""
     directory = casebook.directory
-    loads = {pid: Load(pid, p.name, p.agency, p.capacity)
+    weeks = int(casebook.settings.get("lead_absence_weeks") or 4)
+    loads = {pid: _present(Load(pid, p.name, p.agency, p.capacity), p.data, as_of, weeks)
              for pid, p in directory.by_id.items()}
     for case_id, data in (cases if cases is not None else casebook.cases()):
         if data.get("status") != "open":
@@ -74,3 +88,18 @@ def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = T
         elif not everyone and (load.cases or load.actions_open):
             rows.append(load)
     return sorted(rows, key=lambda r: r.practitioner)
+
+
+def _present(load: Load, person: dict, as_of: dt.date, weeks: int) -> Load:
+    """Whether they are there on ``as_of``: left (whatever the date: the directory says so),
+    away (a period away ``as_of`` falls in), or available."""
+    if facts.has_left(person):
+        load.availability, load.cover = "left", True
+        left = as_date(person.get("left"))
+        load.left = left.isoformat() if left else None
+        return load
+    span = facts.away_on(person, as_of)
+    if span is not None:
+        load.availability, load.away_until = "away", span[1].isoformat()
+        load.cover = facts.long_absence(span, weeks)
+    return load

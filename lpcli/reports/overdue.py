@@ -1,4 +1,5 @@
-"""What is late: reviews, actions, nominations and consent, for open cases.
+"""What is late in open cases: reviews, actions, nominations, consent, leads who left or are
+away, plans, and withdrawn consent waiting for a decision.
 
 The rules (README, "What counts as overdue"), all counted from one ``as_of`` date so a run
 can be reproduced:
@@ -9,7 +10,13 @@ can be reproduced:
 * a **nomination** is due ``nomination_grace_days`` after the assessment (or after the
   meeting that could not agree) for an open case that needs a lead professional and has none;
 * **consent** is due to be revisited ``consent_review_months`` after it was given (only when
-  the setting is on, and not once consent is withdrawn).
+  the setting is on, and not once consent is withdrawn);
+* a **lead** who left, or is away for longer than ``lead_absence_weeks``, is due on the last
+  day they were there (``facts.lead_cover``): cover is needed from the next day;
+* a **plan** is due ``plan_due_working_days`` working days after the lead was appointed,
+  while the case has a lead and no plan;
+* withdrawn consent (**consent_withdrawn**) is due on the day it was withdrawn: the decision
+  it needs (close, or step up) is expected at once.
 
 Something is *overdue* when its due date is strictly before ``as_of``: due today is not
 overdue. With ``within`` days, what falls due from ``as_of`` to ``as_of + within`` inclusive
@@ -53,43 +60,78 @@ class Item:
         return d
 
 
-def due_items(case: dict, settings: dict) -> list[tuple[str, str, dt.date, str | None]]:
-    """Everything with a due date in one open case: (kind, item, due, owner)."""
+def due_items(case: dict, settings: dict, directory=None):
+    """Everything with a due date in one open case: (kind, item, due, owner, until).
+    ``until`` is the last day of a lead's period away (else None): once it is past, ``find``
+    drops the item, as no cover is needed any more."""
     if case.get("status") != "open":
         return []
     out = []
     review = next_review_due(case, settings)
     if review:
-        out.append(("review", "review", review, None))
+        out.append(("review", "review", review, None, None))
     plan = case.get("plan") if isinstance(case.get("plan"), dict) else {}
     for a in plan.get("actions") or []:
         if isinstance(a, dict) and a.get("status") in OPEN_ACTION_STATUSES:
             due = as_date(a.get("due"))
             if due:
-                out.append(("action", str(a.get("id")), due, a.get("owner")))
-    if facts.needs_lead_professional(case) and not facts.current_lead(case):
-        unresolved = case.get("unresolved_nomination")
-        start = as_date(unresolved.get("date")) if isinstance(unresolved, dict) else None
-        start = start or as_date((case.get("assessment") or {}).get("date")) \
-            or as_date(case.get("opened"))
-        if start:
-            grace = int(settings.get("nomination_grace_days") or 0)
-            label = "escalated, unresolved" if isinstance(unresolved, dict) else "nomination"
-            out.append(("nomination", label, start + dt.timedelta(days=grace), None))
+                out.append(("action", str(a.get("id")), due, a.get("owner"), None))
+    nomination = _nomination(case, settings)
+    if nomination:
+        out.append(nomination)
     months = settings.get("consent_review_months")
     consent = case.get("consent") if isinstance(case.get("consent"), dict) else None
     if months and consent and not isinstance(consent.get("withdrawn"), dict):
         given = as_date(consent.get("date"))
         if given:
-            out.append(("consent", "consent", dates.add_months(given, int(months)), None))
+            out.append(("consent", "consent", dates.add_months(given, int(months)), None,
+                        None))
+    out.extend(_lead_and_plan(case, settings, directory))
+    withdrawn = facts.consent_decision_pending(case)
+    if withdrawn:
+        out.append(("consent_withdrawn", "consent_withdrawn", withdrawn, None, None))
+    return out
+
+
+def _nomination(case: dict, settings: dict):
+    if not facts.needs_lead_professional(case) or facts.current_lead(case):
+        return None
+    unresolved = case.get("unresolved_nomination")
+    start = as_date(unresolved.get("date")) if isinstance(unresolved, dict) else None
+    start = start or as_date((case.get("assessment") or {}).get("date")) \
+        or as_date(case.get("opened"))
+    if not start:
+        return None
+    grace = int(settings.get("nomination_grace_days") or 0)
+    label = "escalated, unresolved" if isinstance(unresolved, dict) else "nomination"
+    return ("nomination", label, start + dt.timedelta(days=grace), None, None)
+
+
+def _lead_and_plan(case: dict, settings: dict, directory):
+    """The lead professional left or away too long (needs cover); a lead and no plan."""
+    lead = facts.current_lead(case)
+    if not lead:
+        return []
+    since = as_date(facts.get(case, "lead_professional", "since"))
+    out = []
+    person = directory.get(lead) if directory is not None else None
+    if person is not None:
+        weeks = int(settings.get("lead_absence_weeks") or 4)
+        for due, until, what in facts.lead_cover(person.data, weeks, since):
+            out.append(("lead", what, due, None, until))
+    if not isinstance(case.get("plan"), dict) and since:
+        days = int(settings.get("plan_due_working_days") or 15)
+        out.append(("plan", "plan", dates.add_working_days(since, days), None, None))
     return out
 
 
 def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds=KINDS,
-         lead: str | None = None, agency: str | None = None, cases=None,
-         names: bool = False) -> list[Item]:
+         lead: str | None = None, agency: str | None = None, owner: str | None = None,
+         cases=None, names: bool = False) -> list[Item]:
     """Overdue (and, with ``within``, upcoming) items, sorted by lead professional then date.
 
+    ``owner``: only that person's items — the actions they own, and the items that belong
+    to a case rather than to one action (review, plan, consent...) in the cases they lead.
     ``cases`` is an iterable of (case_id, data); by default every readable case.
     """
     from lpcli.reports.listing import child_name
@@ -107,18 +149,27 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
         if wanted_agency and not (person and wanted_agency in
                                   (person.agency.casefold(), person.agency_type.casefold())):
             continue
-        for kind, what, due, owner in due_items(data, settings):
-            if kind not in kinds:
+        for kind, what, due, who, until in due_items(data, settings, directory):
+            if kind not in kinds or (until is not None and until < as_of):
+                continue  # (a period away already over needs no cover)
+            if owner and owner != (who if who is not None else lp):
                 continue
             overdue = due < as_of
             if not overdue and (horizon is None or due > horizon):
                 continue
             items.append(Item(case_id, kind, what, due, (as_of - due).days, not overdue, lp,
-                              person.name if person else None, owner,
+                              person.name if person else None, who,
                               child_name(data) if names else None))
     items.sort(key=lambda i: (i.lead_professional is None, i.lead_professional or "",
                               i.due, i.case, i.item))
     return items
+
+
+# How the count at the end names a kind, one and many ('1 lead to cover', not '1 lead').
+NOUNS = {"lead": ("lead to cover", "leads to cover"),
+         "consent_withdrawn": ("consent withdrawn", "consents withdrawn")}
+# What the text report adds to a line, after the due date: what needs doing.
+NEXT_STEP = {"consent_withdrawn": "close, or step up"}
 
 
 def summary(items) -> str:
@@ -127,7 +178,8 @@ def summary(items) -> str:
     for kind in KINDS:
         n = sum(1 for i in overdue if i.kind == kind)
         if n:
-            parts.append(f"{n} {kind}{'s' if n != 1 else ''}")
+            one, many = NOUNS.get(kind, (kind, f"{kind}s"))
+            parts.append(f"{n} {one if n == 1 else many}")
     text = f"{len(overdue)} overdue" + (f" ({', '.join(parts)})" if parts else "")
     upcoming = len(items) - len(overdue)
     if upcoming:
@@ -159,8 +211,10 @@ def render_text(items, as_of: dt.date, names: bool = False) -> str:
         line = f"  {i.case}  {what.ljust(width)}  due {i.due.isoformat()}  {when}"
         if i.kind == "action" and i.owner and i.owner != i.lead_professional:
             line += f"  (owner {i.owner})"
-        if i.kind == "nomination" and i.item != "nomination":
+        if (i.kind == "nomination" and i.item != "nomination") or i.kind == "lead":
             line += f"  ({i.item})"
+        if i.kind in NEXT_STEP:
+            line += f"  ({NEXT_STEP[i.kind]})"
         if names and i.child_name:
             line += f"  [{i.child_name}]"
         lines.append(line)

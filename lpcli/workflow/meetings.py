@@ -38,7 +38,7 @@ def check_presence(refusals: Refusals, meeting: dict | None, pid: str,
     if presence != "present":
         return
     listed = set((meeting or {}).get("attendees") or []) | set(attendees)
-    if listed and pid not in listed:
+    if facts.missing_from_meeting(listed, pid):
         where = f"meeting {meeting['id']}" if meeting else "the meeting"
         refusals.add("presence-not-recorded",
                      f"{pid} is not among the attendees of {where}; add them (--attendee "

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from lpcli.check.facts import (
     current_lead,
+    dicts,
     get,
+    has_left,
+    items,
+    missing_from_meeting,
     needs_lead_professional,
     statutory_lead,
     team_members,
@@ -118,3 +122,55 @@ def closed_case_consistency(case, directory):
         yield Finding(("unresolved_nomination",), WARNING, "nomination-unresolved",
                       "an unresolved nomination is recorded but a lead professional is in place; "
                       "remove 'unresolved_nomination'")
+
+
+def lead_not_left(case, directory):
+    """Cases must never sit with someone who has left (guidance): an open case whose lead
+    professional is marked as left in practitioners.yaml needs a handover. (Whether a lead
+    is away is a matter of dates, so 'overdue' reports it: validate never reads the clock.)"""
+    lead = current_lead(case)
+    if case.get("status") != "open" or not lead or not _left(directory, lead):
+        return
+    cid = case.get("id")
+    first = (f"record the new named statutory practitioner (lpcli edit {cid}), then "
+             if statutory_lead(case) == lead else "")
+    yield Finding(("lead_professional", "practitioner"), WARNING, "lead-left",
+                  f"the lead professional '{lead}' has left (practitioners.yaml); {first}hand "
+                  f"the case over: lpcli handover {cid} NEW_LEAD --transition lp_leaving_post "
+                  "...")
+
+
+def statutory_practitioner_not_left(case, directory):
+    """The named statutory practitioner of an open statutory case is someone still here.
+    (When they also lead, 'lead-left' says it once.)"""
+    named = statutory_lead(case)
+    if case.get("status") != "open" or not named or named == current_lead(case) \
+            or not _left(directory, named):
+        return
+    yield Finding(("statutory", "practitioner"), WARNING, "statutory-practitioner-left",
+                  f"the named statutory practitioner '{named}' has left (practitioners.yaml); "
+                  f"record who now holds the role (lpcli edit {case.get('id')})")
+
+
+def _left(directory, pid) -> bool:
+    person = directory.get(pid) if directory is not None else None
+    return person is not None and has_left(person.data)
+
+
+def presence_recorded(case, directory):
+    """A lead who agreed by being present at the meeting is among its attendees, when the
+    meeting lists any (the commands check the same, workflow/meetings.check_presence)."""
+    meetings = {m.get("id"): m for _, m in dicts(items(case, "meetings"))}
+    appointments = [(("lead_professional",), case.get("lead_professional"))]
+    appointments += [(("lead_professional_history", i), a)
+                     for i, a in dicts(items(case, "lead_professional_history"))]
+    for path, lp in appointments:
+        if not isinstance(lp, dict) or lp.get("agreement") != "present":
+            continue
+        meeting = meetings.get(lp.get("meeting"))
+        if missing_from_meeting((meeting or {}).get("attendees"), lp.get("practitioner")):
+            yield Finding(path + ("agreement",), ERROR, "presence-not-recorded",
+                          f"'{lp.get('practitioner')}' is recorded as present at meeting "
+                          f"{lp.get('meeting')}, but is not among its attendees; add them to "
+                          "the meeting's attendees or, if they agreed beforehand, say so "
+                          "(agreement: agreed_beforehand)")

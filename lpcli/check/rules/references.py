@@ -130,3 +130,15 @@ def references(case, directory):
     if by is not None and by not in family:
         yield Finding(("consent", "withdrawn", "by"), ERROR, "unknown-family-member",
                       f"'{by}' is not a family member's ID in this case (or 'child')")
+
+
+def meeting_family_attendees(case, directory):
+    """A meeting's family attendees are members of this child's family, or the child (the
+    'meeting' command refuses anyone else, by the same rule name)."""
+    family = family_ids(case) | {"child"}
+    for i, m in dicts(items(case, "meetings")):
+        for j, who in enumerate(m.get("family_attendees") or []):
+            if who not in family:
+                yield Finding(("meetings", i, "family_attendees", j), ERROR,
+                              "unknown-family-member", f"'{who}' is not a family member's ID "
+                              "in this case (or 'child')")
