@@ -140,8 +140,9 @@ def test_caseload(book):
     assert "at capacity" in text
     # Push ed-marsh over capacity: it stands out.
     pr = book.root / "practitioners.yaml"
-    pr.write_text(pr.read_text().replace("    capacity: 2\n    lp_trained: true\n  - id: ed-quinn",
-                                         "    capacity: 1\n    lp_trained: true\n  - id: ed-quinn"))
+    text = pr.read_text()
+    start = text.index("  - id: ed-marsh")
+    pr.write_text(text[:start] + text[start:].replace("    capacity: 2\n", "    capacity: 1\n", 1))
     book.commit_all()
     assert book.json("caseload", *AS_OF)[1]["over_capacity"] is True
     assert "OVER CAPACITY" in book.run("caseload", *AS_OF).output

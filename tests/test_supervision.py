@@ -17,8 +17,13 @@ def rows(book, *args):
 
 def test_supervision_is_recorded_and_moves_the_due_date(book):
     before = rows(book)
-    assert before["ed-okafor"] == {"practitioner": "ed-okafor", "leads": 1, "last": None,
-                                   "due": "2026-08-12", "overdue": True}  # 6 weeks after 1 July
+    assert before["ed-okafor"] == {"practitioner": "ed-okafor", "leads": 1,
+                                   "last": "2026-11-02", "due": "2026-12-14", "overdue": False}
+    late = rows(book, "--as-of", "2026-12-15")["ed-okafor"]
+    assert late["overdue"] is True
+    items = book.json("overdue", "--as-of", "2026-12-15", "--kind", "supervision")
+    assert ("ed-okafor", "2026-12-14") in {(i["item"], i["due"]) for i in items}
+    assert all(i["case"] is None and i["kind"] == "supervision" for i in items)
     head = book.head()
     result = book.run("supervision", "add", "ed-okafor", "--supervisor", "Jo Patel",
                       "--cases", MODEL_CASE, "--date", "2026-11-18", env=TODAY)

@@ -124,6 +124,8 @@ def _caseload_flags(r) -> str:
         capacity = ("OVER CAPACITY" if r.over_capacity else "cannot lead" if r.capacity == 0
                     else "at capacity" if r.at_capacity else "")
         flags += [capacity] if capacity else []
+    if r.supervision_overdue:
+        flags.append(f"supervision due {r.supervision_due}")
     return "; ".join(flags)
 
 

@@ -136,7 +136,7 @@ CLOSURE_REASONS = ("needs_met", "family_disengaged", "consent_withdrawn", "moved
 # consent needs; 'lead' a lead professional who left or is away too long; 'plan' a lead
 # with no plan.
 OVERDUE_KINDS = ("review", "action", "nomination", "consent", "lead", "plan",
-                 "consent_withdrawn")
+                 "consent_withdrawn", "supervision")
 # A practitioner on a given day, as 'lpcli caseload' reports them.
 AVAILABILITY = ("available", "away", "left")
 COLOR_MODES = ("auto", "always", "never")

@@ -15,7 +15,7 @@ from lpcli.core.vocabulary import OPEN_ACTION_STATUSES
 
 COLUMNS = ("practitioner", "name", "agency", "leads", "capacity", "over_capacity",
            "actions_open", "actions_overdue", "cases", "availability", "left", "away_until",
-           "needs_cover")
+           "needs_cover", "supervision_due", "supervision_overdue")
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Load:
     left: str | None = None           # the leaving date, when recorded
     away_until: str | None = None     # the last day of the period away the as-of date is in
     cover: bool = False               # left, or away longer than lead_absence_weeks
+    supervision_due: str | None = None   # for those leading a case
+    supervision_overdue: bool = False
 
     @property
     def needs_cover(self) -> int:
@@ -55,7 +57,9 @@ class Load:
                 "over_capacity": self.over_capacity, "actions_open": self.actions_open,
                 "actions_overdue": self.actions_overdue, "cases": list(self.cases),
                 "availability": self.availability, "left": self.left,
-                "away_until": self.away_until, "needs_cover": self.needs_cover}
+                "away_until": self.away_until, "needs_cover": self.needs_cover,
+                "supervision_due": self.supervision_due,
+                "supervision_overdue": self.supervision_overdue}
 
 
 def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = True) -> list[Load]:
@@ -64,12 +68,16 @@ def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = T
     weeks = int(casebook.settings.get("lead_absence_weeks") or 4)
     loads = {pid: _present(Load(pid, p.name, p.agency, p.capacity), p.data, as_of, weeks)
              for pid, p in directory.by_id.items()}
+    started: dict[str, list] = {}
     for case_id, data in (cases if cases is not None else casebook.cases()):
         if data.get("status") != "open":
             continue
         lead = facts.current_lead(data)
         if lead in loads:
             loads[lead].cases.append(case_id)
+            since = as_date((data.get("lead_professional") or {}).get("since"))
+            if since:
+                started.setdefault(lead, []).append(since)
         plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
         for a in plan.get("actions") or []:
             if not isinstance(a, dict) or a.get("owner") not in loads:
@@ -80,6 +88,12 @@ def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = T
                 due = as_date(a.get("due"))
                 if due and due < as_of:
                     load.actions_overdue += 1
+    for pid, load in loads.items():
+        if load.cases:
+            due = facts.supervision_due(directory.get(pid).data, casebook.settings,
+                                        min(started.get(pid) or [None], key=lambda d: d or as_of))
+            load.supervision_due = due.isoformat() if due else None
+            load.supervision_overdue = bool(due and due < as_of)
     rows = []
     for pid, load in loads.items():
         active = directory.get(pid).data.get("active", True)

@@ -141,8 +141,13 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
     horizon = as_of + dt.timedelta(days=within) if within is not None else None
     wanted_agency = agency.casefold() if agency else None
     items = []
+    leading: dict[str, dt.date | None] = {}  # who leads an open case, and since when
     for case_id, data in (cases if cases is not None else casebook.cases()):
         lp = facts.current_lead(data)
+        if lp and data.get("status") == "open":
+            since = facts.as_date((data.get("lead_professional") or {}).get("since"))
+            known = leading.get(lp)
+            leading[lp] = min(d for d in (since, known) if d) if (since or known) else None
         if lead and lp != lead:
             continue
         person = directory.get(lp) if lp else None
@@ -160,13 +165,34 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
             items.append(Item(case_id, kind, what, due, (as_of - due).days, not overdue, lp,
                               person.name if person else None, who,
                               child_name(data) if names else None))
+    if "supervision" in kinds:
+        items += _supervision(casebook, leading, as_of, horizon, lead, wanted_agency, owner)
     items.sort(key=lambda i: (i.lead_professional is None, i.lead_professional or "",
-                              i.due, i.case, i.item))
+                              i.due, i.case or "", i.item))
     return items
+
+
+def _supervision(casebook, leading, as_of, horizon, lead, wanted_agency, owner) -> list[Item]:
+    """A lead professional's supervision, due every supervision_interval_weeks (an item of
+    the practitioner, not of a case: its case is None)."""
+    out = []
+    for pid, since in sorted(leading.items()):
+        person = casebook.directory.get(pid)
+        if (lead and pid != lead) or (owner and pid != owner) or (wanted_agency and not (
+                person and wanted_agency in (person.agency.casefold(),
+                                             person.agency_type.casefold()))):
+            continue
+        due = facts.supervision_due(person.data if person else {}, casebook.settings, since)
+        if due is None or (due >= as_of and (horizon is None or due > horizon)):
+            continue
+        out.append(Item(None, "supervision", pid, due, (as_of - due).days, due >= as_of, pid,
+                        person.name if person else None, pid))
+    return out
 
 
 # How the count at the end names a kind, one and many ('1 lead to cover', not '1 lead').
 NOUNS = {"lead": ("lead to cover", "leads to cover"),
+         "supervision": ("supervision", "supervisions"),
          "consent_withdrawn": ("consent withdrawn", "consents withdrawn")}
 # What the text report adds to a line, after the due date: what needs doing.
 NEXT_STEP = {"consent_withdrawn": "close, or step up"}
@@ -208,7 +234,7 @@ def render_text(items, as_of: dt.date, names: bool = False) -> str:
                 f"due in {-i.days_overdue} day{'s' if i.days_overdue != -1 else ''}"
         else:
             when = f"{i.days_overdue} day{'s' if i.days_overdue != 1 else ''} overdue"
-        line = f"  {i.case}  {what.ljust(width)}  due {i.due.isoformat()}  {when}"
+        line = f"  {i.case or '-':<14}  {what.ljust(width)}  due {i.due.isoformat()}  {when}"
         if i.kind == "action" and i.owner and i.owner != i.lead_professional:
             line += f"  (owner {i.owner})"
         if (i.kind == "nomination" and i.item != "nomination") or i.kind == "lead":
