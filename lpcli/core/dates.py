@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from lpcli.core.errors import LpcliError
 
@@ -49,6 +50,21 @@ def parse(text: str, what: str = "date") -> dt.date:
         raise BadDate(f"{what} must be a date between {FIRST_YEAR} and {LAST_YEAR}",
                       hint="for example 2026-03-03")
     return day
+
+
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def parse_time(text: str, what: str = "time") -> str:
+    """A time of day as lpcli stores it: 'HH:MM' on the 24-hour clock ('9:30' becomes
+    '09:30'). Returned as text, the way case files hold it."""
+    value = (text or "").strip()
+    if re.fullmatch(r"[0-9]:[0-5][0-9]", value):
+        value = "0" + value
+    if not _TIME.fullmatch(value):
+        raise BadDate(f"{what} must be a time of day written HH:MM on the 24-hour clock",
+                      hint="for example 09:30 or 14:00")
+    return value
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
