@@ -1,4 +1,6 @@
-"""Dates: today's date for the casebook, parsing of --date options, British display."""
+"""Dates: today's date for the casebook, parsing of --date and time options, date arithmetic.
+
+Documents print dates in their language's words (``documents/catalogue.py``)."""
 
 from __future__ import annotations
 
@@ -79,10 +81,3 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
 def add_weeks(d: dt.date, weeks: int) -> dt.date:
     return d + dt.timedelta(weeks=weeks)
-
-
-def british(d) -> str:
-    """'Tuesday 3 March 2026'."""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    return f"{d:%A} {d.day} {d:%B %Y}"

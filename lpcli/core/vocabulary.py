@@ -151,6 +151,7 @@ ACTIVE_COLUMNS = ("active", "left")
 PRACTITIONER_CLEARABLE = ("phone", "email", "line_manager", "line_manager_phone",
                           "line_manager_email", "statutory_roles")
 DOCUMENT_FORMATS = ("html", "pdf", "md")
+TEXT_DIRECTIONS = ("ltr", "rtl")  # a document catalogue's meta.direction
 
 # Each schema enum, by its place in the schema, and the tuple above that spells it.
 SCHEMA_ENUMS = {
