@@ -327,10 +327,13 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("render", "plan", LED, "--as-of", TODAY, shows="render")
     run("render", "plan", LED, "--format", "md", "--large-print", "--as-of", TODAY,
         "-o", str(tmp_path / "plan.md"))
+    run("render", "plan", LED, "--language", "en", "--format", "md", "--as-of", TODAY,
+        shows="render")
+    run("render", "plan", LED, "--language", "zz", expect=2)  # no such catalogue
     run("render", "plan", "LP-ZZZZZ-ZZZZZ", expect=2)
     run("render", "handover", LED, "--to", "po-harding", expect=1)  # consent refuses police
     run("render", "handover", LED, "--to", "salt-evans", "--format", "md", "--large-print",
-        "--as-of", TODAY, "-o", str(tmp_path / "handover.md"))
+        "--language", "en", "--as-of", TODAY, "-o", str(tmp_path / "handover.md"))
 
     # -- handover, close, reopen ---------------------------------------------------------------
     run("handover", LED, "po-harding", "--reason", NOTE, "--family-informed", *agreed,

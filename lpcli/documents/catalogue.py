@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lpcli.casebook.layout import CATALOGUES_DIR
 from lpcli.core.resources import catalogues_dir
 from lpcli.core.vocabulary import TEXT_DIRECTIONS
-from lpcli.documents.casebook_files import casebook_folder, read_casebook_file
+from lpcli.documents.casebook_files import RenderError, casebook_folder, read_casebook_file
 
 DEFAULT_LANGUAGE = "en"
 # A language's code, as a file name and as --language takes it (a BCP 47 tag's shape:
@@ -30,14 +30,6 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 _MARKS = re.compile(r"(\*\*)|\{([a-z_][a-z0-9_]*)\}")
 # Keys a catalogue may add: relationships are typed freely in case files.
 _OPEN_GROUPS = {("labels", "relationship")}
-
-
-class CatalogueError(Exception):
-    """A catalogue cannot be used; ``templates.RenderError`` carries it to the user."""
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message, self.hint = message, hint
 
 
 @dataclass
@@ -125,7 +117,7 @@ def placeholders(text: str) -> set[str]:
 
 def check_code(code: str) -> str:
     if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
-        raise CatalogueError("a language is named by its code, such as en, cy or pt-BR",
+        raise RenderError("a language is named by its code, such as en, cy or pt-BR",
                              hint="see 'Documents in other languages' in the README")
     return code
 
@@ -150,7 +142,7 @@ def load(casebook, code: str | None = None) -> Catalogue:
     own = _read_own(code) if (catalogues_dir() / f"{code}.yaml").is_file() else None
     local = _read_casebook(casebook, code)
     if own is None and local is None:
-        raise CatalogueError(f"there is no catalogue for the language '{code}'",
+        raise RenderError(f"there is no catalogue for the language '{code}'",
                              hint="languages here: " + ", ".join(available(casebook))
                                   + f"; a casebook adds one as {CATALOGUES_DIR}/{code}.yaml")
     merged = _merge(english, own or {})
@@ -168,7 +160,7 @@ def _read_own(code: str) -> dict:
     path = catalogues_dir() / f"{code}.yaml"
     loaded = load_file(path)
     if loaded.problems or not isinstance(loaded.data, dict):
-        raise CatalogueError(f"lpcli's catalogue {code}.yaml cannot be read",
+        raise RenderError(f"lpcli's catalogue {code}.yaml cannot be read",
                              hint="reinstall lpcli")
     return loaded.data
 
@@ -191,17 +183,17 @@ def _read_casebook(casebook, code: str) -> dict | None:
     loaded = loader.load(text) if problem is None else yamlio.Loaded(problems=[problem])
     if loaded.problems:
         p = loaded.problems[0]
-        raise CatalogueError(f"{name}:{p.line}:{p.column}: {p.message}",
+        raise RenderError(f"{name}:{p.line}:{p.column}: {p.message}",
                              hint="fix the file, or remove it to use lpcli's words")
     if not isinstance(loaded.data, dict):
-        raise CatalogueError(f"{name} must hold a mapping of keys, as lpcli's en.yaml does")
+        raise RenderError(f"{name} must hold a mapping of keys, as lpcli's en.yaml does")
     english = _read_own(DEFAULT_LANGUAGE)
     problems = list(_check(loaded.data, english, ()))
     if problems:
         where, message = problems[0]
         line, column = loaded.locate(where)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CatalogueError(f"{name}:{line}:{column}: {'.'.join(map(str, where))}: "
+        raise RenderError(f"{name}:{line}:{column}: {'.'.join(map(str, where))}: "
                              f"{message}{more}",
                              hint="compare it with lpcli's catalogues/en.yaml, which has every "
                                   "key")

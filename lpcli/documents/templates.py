@@ -114,8 +114,10 @@ def _environment(casebook, fmt: str, words):
     env.filters["long_date"] = lambda d: words.date(d) if d else ""
     env.filters["short_date"] = lambda d: words.date(d, "short") if d else ""
     env.filters["time"] = lambda t: words.time(t) if t else ""
-    env.filters["fill"] = lambda text, **values: fill(text, fmt, values, words)
-    env.filters["css_content"] = lambda text, **values: css_content(text, values, words)
+    # (The sentence is positional-only: a placeholder may be called anything, even 'text'.)
+    env.filters["fill"] = lambda sentence, /, **values: fill(sentence, fmt, values, words)
+    env.filters["css_content"] = lambda sentence, /, **values: css_content(sentence, values,
+                                                                            words)
     env.filters["tel"] = tel_href
     env.filters["mailto"] = mailto_href
     return env
