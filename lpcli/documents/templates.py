@@ -158,9 +158,10 @@ def fill(text, fmt: str, values: dict, words):
 
 
 def _css_string(text: str) -> str:
-    """A CSS string: everything but letters, digits and spaces as a hex escape, so nothing
-    in it can end the string or the style sheet."""
-    return '"' + "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):06x}"
+    """A CSS string: everything but ASCII letters and digits as a hex escape, so nothing in
+    it can end the string or the style sheet. Each escape ends with the one space CSS reads
+    as its end (a space after an escape would otherwise be swallowed)."""
+    return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x} "
                          for c in text) + '"'
 
 
