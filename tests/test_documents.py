@@ -455,3 +455,24 @@ def test_every_part_of_a_review_prints_in_the_handover(book):
         for words in ("Steady New flat", "Fewer visits", "Signposting: Parenting course",
                       "“Happier”" if fmt == "md" else "Happier"):
             assert words in out, (fmt, words)
+
+
+def test_a_first_review_booked_in_the_plan_is_on_page_one(book):
+    case = book.case("LP-JH0F6-6AAVE")
+    case.write_text(case.read_text().replace(
+        "  first_review_venue: Riverside Family Hub\n",
+        "  first_review: 2026-12-02\n  first_review_time: '10:00'\n"
+        "  first_review_venue: Riverside Family Hub\n", 1))
+    book.commit_all()
+    assert book.run("validate", str(case)).exit_code == 0
+    md = md_text(book.run("render", "plan", "LP-JH0F6-6AAVE", "--format", "md", *AS_OF).output)
+    meeting = md.split("## When we next meet")[1].split("##")[0]
+    assert "**Wednesday 2 December 2026** - Time: 10am - Place: Riverside Family Hub" in meeting
+    assert "arranging" not in meeting
+
+
+def test_a_closed_case_says_the_work_has_ended(book):
+    md = md_text(book.run("render", "plan", "LP-VBTYV-7SAWT", "--format", "md", *AS_OF).output)
+    assert ENGLISH["plan"]["meeting_closed"] in md and ENGLISH["plan"]["next_closed"] in md
+    assert "Our work together has ended. If you need help again, please call" in md
+    assert ENGLISH["plan"]["no_lead"] not in md
