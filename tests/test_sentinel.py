@@ -298,7 +298,9 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
         "--family-view", NOTE, "--child-view", NOTE, "--family-satisfaction", "satisfied",
         "--practitioner-views", NOTE, "--plan-changes", NOTE, "--signposting", NOTE,
         "--exit-strategy", NOTE, "--within-timescales", "--attendee", "mum",
-        "--next-review", "2027-01-08", "--next-review-venue", f"Family home, {POSTCODE}")
+        "--next-review", "2027-01-08", "--next-review-time", "16:15",
+        "--next-review-venue", f"Family home, {POSTCODE}")
+    run("review", LED, "--no-input", "--next-review-time", "25:00", expect=2)  # not a time
     run("review", LED, "--no-input", "--date", "2026-11-21", "--progress", NOTE, expect=1)
     run("review", LED, "--no-input", "--progress", NOTE, "--next-review", "2027-06-01",
         expect=1)  # more than three months on
@@ -325,10 +327,13 @@ def test_no_command_leaks_a_childs_details(planted, tmp_path):
     run("render", "plan", LED, "--as-of", TODAY, shows="render")
     run("render", "plan", LED, "--format", "md", "--large-print", "--as-of", TODAY,
         "-o", str(tmp_path / "plan.md"))
+    run("render", "plan", LED, "--language", "en", "--format", "md", "--as-of", TODAY,
+        shows="render")
+    run("render", "plan", LED, "--language", "zz", expect=2)  # no such catalogue
     run("render", "plan", "LP-ZZZZZ-ZZZZZ", expect=2)
     run("render", "handover", LED, "--to", "po-harding", expect=1)  # consent refuses police
     run("render", "handover", LED, "--to", "salt-evans", "--format", "md", "--large-print",
-        "--as-of", TODAY, "-o", str(tmp_path / "handover.md"))
+        "--language", "en", "--as-of", TODAY, "-o", str(tmp_path / "handover.md"))
 
     # -- handover, close, reopen ---------------------------------------------------------------
     run("handover", LED, "po-harding", "--reason", NOTE, "--family-informed", *agreed,

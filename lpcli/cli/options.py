@@ -75,6 +75,25 @@ def opt_date(value, what):
     return dates.parse(value, what) if value else None
 
 
+def opt_time(value, what):
+    """An optional time-of-day option's value ('HH:MM'), or None."""
+    from lpcli.core import dates
+
+    return dates.parse_time(value, what) if value else None
+
+
+def checked_time(text):
+    """For prompts: a bad time asks again; an empty answer is no time."""
+    from lpcli.core import dates
+
+    if not text.strip():
+        return ""
+    try:
+        return dates.parse_time(text, "the time")
+    except dates.BadDate as exc:
+        raise click.BadParameter(exc.message)
+
+
 def date_or_today(value, settings, what="--date"):
     from lpcli.core import dates
 

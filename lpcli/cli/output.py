@@ -115,6 +115,11 @@ def warn_left_out(count: int) -> None:
                    "left out: run 'lpcli validate'", err=True)
 
 
+def warn(text: str) -> None:
+    """A warning on stderr, one line (callers put IDs and keys in it, never case data)."""
+    click.echo(f"lpcli: warning: {text}", err=True)
+
+
 def iter_cases(cb):
     """(case_id, data) for every case that passed the gate; the rest are counted on stderr."""
     left_out = []

@@ -8,7 +8,15 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import case_argument, checked_date, choice, date_option, opt_date
+from lpcli.cli.options import (
+    case_argument,
+    checked_date,
+    checked_time,
+    choice,
+    date_option,
+    opt_date,
+    opt_time,
+)
 from lpcli.core import vocabulary
 
 
@@ -37,6 +45,9 @@ from lpcli.core import vocabulary
               help="Who took part: practitioner or family member ID (repeatable).")
 @click.option("--next-review", metavar="YYYY-MM-DD",
               help="Date of the next review (default: this review + the case's interval).")
+@click.option("--next-review-time", metavar="HH:MM",
+              help="Time of day the next review starts, on the 24-hour clock (e.g. 09:30); "
+                   "printed on the family's plan.")
 @click.option("--next-review-venue", help="Where the next review will be held.")
 @click.option("--from-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A YAML file of review fields (options given on the command line win).")
@@ -45,7 +56,7 @@ from lpcli.core import vocabulary
 def review(state, case_id, date_, progress, outcome_progress, changed_circumstances,
            family_view, child_view, family_satisfaction, practitioner_views, plan_changes,
            signposting, exit_strategy, within_timescales, attendees, next_review,
-           next_review_venue, from_file, no_input):
+           next_review_time, next_review_venue, from_file, no_input):
     """Log a review of the multi-agency plan.
 
     Records what the guidance says a review weighs: changed circumstances, progress towards
@@ -66,6 +77,7 @@ def review(state, case_id, date_, progress, outcome_progress, changed_circumstan
         "signposting": signposting, "exit_strategy": exit_strategy,
         "within_timescales": within_timescales, "attendees": list(attendees) or None,
         "next_review": opt_date(next_review, "--next-review"),
+        "next_review_time": opt_time(next_review_time, "--next-review-time"),
         "next_review_venue": next_review_venue,
     }
     if outcome_progress:
@@ -116,6 +128,17 @@ def _ask_review(fields: dict) -> None:
                               value_proc=lambda t: checked_date(t) if t.strip() else "")
         if answer:
             fields["next_review"] = answer
+    if "next_review" in fields and "next_review_time" not in fields:
+        answer = click.prompt("Time it starts, HH:MM (Enter: not set yet)", default="",
+                              show_default=False, err=True,
+                              value_proc=checked_time)
+        if answer:
+            fields["next_review_time"] = answer
+    if "next_review" in fields and "next_review_venue" not in fields:
+        answer = click.prompt("Where (Enter: not set yet)", default="", show_default=False,
+                              err=True).strip()
+        if answer:
+            fields["next_review_venue"] = answer
 
 
 @group()

@@ -159,6 +159,7 @@ PRACTITIONER_CLEARABLE = ("phone", "email", "line_manager", "line_manager_phone"
                           "line_manager_email", "statutory_roles")
 DOCUMENT_FORMATS = ("html", "pdf", "md")
 REPORT_FORMATS = ("text", "json", "csv", "html", "pdf")
+TEXT_DIRECTIONS = ("ltr", "rtl")  # a document catalogue's meta.direction
 
 # Each schema enum, by its place in the schema, and the tuple above that spells it.
 SCHEMA_ENUMS = {

@@ -28,7 +28,7 @@ TEXT_FIELDS = ("changed_circumstances", "progress", "family_view", "child_view",
 REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progress",
                "outcome_progress", "family_satisfaction", "family_view", "child_view",
                "practitioner_views", "plan_changes", "signposting", "exit_strategy",
-               "within_timescales", "next_review", "next_review_venue")
+               "within_timescales", "next_review", "next_review_time", "next_review_venue")
 
 
 def load_review_file(path) -> dict:
