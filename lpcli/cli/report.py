@@ -15,10 +15,6 @@ COLUMNS = ("key", "label", "value", "unit", "base", "target", "mark", "previous"
            "suppressed")
 
 
-@examples("lpcli report                       # last month",
-          "lpcli report --month 2026-10 --format html -o documents/report-2026-10.html",
-          "lpcli report --from 2026-04-01 --to 2026-09-30 --format csv > half-year.csv",
-          "lpcli report --month 2026-10 --publish --format pdf -o report.pdf")
 class _ReportCommand(click.Command):
     """The figures' definitions are added to --help only when help is shown: they come from
     the report module, which the rest of lpcli's start-up need not load."""
@@ -31,6 +27,10 @@ class _ReportCommand(click.Command):
             formatter.write_dl([(d.key, d.definition) for d in FIGURES])
 
 
+@examples("lpcli report                       # last month",
+          "lpcli report --month 2026-10 --format html -o documents/report-2026-10.html",
+          "lpcli report --from 2026-04-01 --to 2026-09-30 --format csv > half-year.csv",
+          "lpcli report --month 2026-10 --publish --format pdf -o report.pdf")
 @command(cls=_ReportCommand)
 @click.option("--month", metavar="YYYY-MM", help="The month to report (default: last month).")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="Start of a period (with --to).")
