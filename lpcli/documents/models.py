@@ -288,8 +288,32 @@ def handover_model(casebook: Casebook, case_id: str, today: dt.date,
         "withheld": [TOPIC_LABELS.get(t, t) for t in sorted(withheld)],
         "next_review": {"date": next_review_due(data, casebook.settings)},
         "sharing": _sharing(data, withheld, exception, record.get("date")),
+        "linked": _linked(casebook, data, agency, agency_type, withheld),
     })
     return model
+
+
+def _linked(casebook, data, agency, agency_type, withheld) -> list[dict]:
+    """Linked cases (issue 15), by ID and relationship; the other child's name only where
+    that child's own consent allows sharing with the receiving agency (and this family has
+    not withheld its contacts): otherwise the ID alone."""
+    from lpcli.core.errors import LpcliError
+    from lpcli.core.vocabulary import LINK_WORDS
+
+    out = []
+    for link in data.get("links") or []:
+        entry = {"case": link.get("case"), "name": None,
+                 "relationship": LINK_WORDS.get(link.get("relationship"), "linked")}
+        try:
+            other = casebook.read_case(link.get("case"))
+        except LpcliError:
+            other = None  # not in this casebook, or a file with errors: the ID is enough
+        if other and "family_contacts" not in withheld and \
+                consent_allows(other, agency, agency_type)[0]:
+            child = other.get("child") or {}
+            entry["name"] = f"{child.get('given_name', '')} {child.get('family_name', '')}".strip()
+        out.append(entry)
+    return out
 
 
 def _sharing(data, withheld, exception, when) -> dict:

@@ -23,6 +23,7 @@ CASE_RULES = (
     references.unique_ids,
     references.action_owners,
     references.references,
+    references.links_make_sense,
     leads.lead_in_team,
     leads.statutory_lead_rule,
     leads.lead_professional_needed,
