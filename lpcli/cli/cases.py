@@ -10,6 +10,7 @@ from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
 from lpcli.cli.options import (
     FORMAT_TEXT_JSON,
+    PRACTITIONER,
     case_argument,
     checked_date,
     choice,
@@ -31,7 +32,8 @@ from lpcli.core.text import table
 @click.option("--expected", metavar="YYYY-MM-DD", help="Expected date of birth (unborn child).")
 @click.option("--gender", help="Gender as the child or family describes it.")
 @click.option("--school", help="School or setting the child attends.")
-@click.option("--opened-by", metavar="PRACTITIONER", help="Practitioner ID opening the case.")
+@click.option("--opened-by", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Practitioner ID opening the case.")
 @click.option("--source", help="How the needs were identified (for example 'school').")
 @date_option("Date the case is opened, YYYY-MM-DD (default: today).")
 @click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
@@ -180,7 +182,8 @@ def list_text(rows, status) -> str:
 @command("list")
 @click.option("--status", type=choice(vocabulary.LIST_STATUSES), default="open",
               show_default=True)
-@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner ID.")
+@click.option("--lead", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Only cases led by this practitioner ID.")
 @click.option("--names", is_flag=True, help="Show children's names (off by default, so that "
               "output pasted or mailed elsewhere carries IDs only).")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
