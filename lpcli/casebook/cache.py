@@ -21,7 +21,7 @@ import os
 from lpcli import __version__, gitstore
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 5  # 5: no notes of a consent withdrawal in the slim copy
+FORMAT = 6  # 6: what 'lpcli find' reads (known_as, postcode, school name, links)
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -30,12 +30,15 @@ def digest(raw: bytes) -> str:
 
 
 # What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
-# retention). The differential test checks every report gives the same answer from this as
-# from the case. (The dates of birth are for retention's until_age rule; the cache holds
-# nothing .git/objects does not, and README says to delete it with a case.)
+# retention, find). The differential test checks every report gives the same answer from this
+# as from the case. (The dates of birth are for retention's until_age rule, and with the
+# known-as name, postcode and school for 'lpcli find' and the check 'lpcli new' makes; the
+# cache holds nothing .git/objects does not, and README says to delete it with a case.)
 _SLIM = {
     "id": None, "status": None, "opened": None,
-    "child": ("given_name", "family_name", "date_of_birth", "expected_date"),
+    "child": ("given_name", "family_name", "known_as", "date_of_birth", "expected_date",
+              "address", "school"),
+    "links": None,
     "closure": ("date", "reason"),
     "assessment": ("date", "outcome"),
     "statutory": ("status", "practitioner"),
@@ -64,6 +67,7 @@ def slim(case: dict) -> dict:
         out["plan"] = p
     elif "plan" in case:
         out["plan"] = plan
+    _slim_child(out)
     withdrawn = (case.get("consent") or {}).get("withdrawn")
     if isinstance(withdrawn, dict):  # its notes are the family's words: only the date
         out["consent"]["withdrawn"] = {k: withdrawn[k] for k in ("date",) if k in withdrawn}
@@ -74,6 +78,20 @@ def slim(case: dict) -> dict:
     elif "reviews" in case:
         out["reviews"] = reviews
     return out
+
+
+def _slim_child(out: dict) -> None:
+    """Of the address only the postcode, of the school only its name (for 'lpcli find')."""
+    child = out.get("child")
+    if not isinstance(child, dict):
+        return
+    for key, keep in (("address", "postcode"), ("school", "name")):
+        value = child.get(key)
+        if isinstance(value, dict):
+            if keep in value:
+                child[key] = {keep: value[keep]}
+            else:
+                del child[key]
 
 
 class Cache:
