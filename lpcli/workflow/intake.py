@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lpcli.casebook import records
 from lpcli.casebook.book import Casebook
+from lpcli.casebook.setupfiles import case_modeline
 from lpcli.core import dates, names
 from lpcli.core.caseid import new_case_id
 from lpcli.core.errors import EnvironmentProblem
@@ -15,7 +16,8 @@ from lpcli.files import roundtrip
 from lpcli.workflow import links
 from lpcli.workflow.common import Refusals, refuse
 
-HEADER = ("# lpcli case file. Change it with lpcli commands or 'lpcli edit {id}';\n"
+HEADER = ("{modeline}"
+          "# lpcli case file. Change it with lpcli commands or 'lpcli edit {id}';\n"
           "# 'lpcli validate' checks it. Dates are written YYYY-MM-DD.\n")
 
 
@@ -130,7 +132,8 @@ def open_case(casebook: Casebook, *, given: str, family: str, opened: dt.date | 
 
     def text(author_name: str) -> str:
         records.append_event(data, "opened", opened, author_name, summary, today=today)
-        return HEADER.format(id=case_id) + roundtrip.dump_new(data)
+        return (HEADER.format(id=case_id, modeline=case_modeline(casebook))
+                + roundtrip.dump_new(data))
 
     return records.create_case(casebook, case_id, text, what, author=author, also=also)
 
