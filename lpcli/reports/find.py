@@ -92,6 +92,12 @@ class _Words:
 
     def __init__(self):
         self.seen: dict[tuple[str, str], str | None] = {}
+        self.folded: dict[str, list[str]] = {}
+
+    def words(self, value: str) -> list[str]:
+        if value not in self.folded:
+            self.folded[value] = names.words(value)
+        return self.folded[value]
 
     def how(self, typed: str, held: str) -> str | None:
         key = (typed, held)
@@ -103,7 +109,7 @@ class _Words:
         """(field, how, value) of the field a typed word matches best, or None."""
         best = None
         for name, value in fields:
-            for held in names.words(value):
+            for held in self.words(value):
                 how = self.how(typed, held)
                 if how and (best is None or _SCORE[how] > _SCORE[best[1]]):
                     best = (name, how, value)
