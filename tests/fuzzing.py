@@ -511,6 +511,7 @@ def reading_commands(case: str, to: str) -> list[list[list[str]]]:
         [["render", "handover", case, "--format", "md"],
          ["render", "handover", case, "--to", to]],
         [["nominate", case, "--suggest", "--format", "json"]],
+        [["find", "a", "--format", "json"], ["find", "RV1"]],
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html as htmllib
-import io
 import os
 import re
 
@@ -84,9 +83,11 @@ def test_plan_pdf_holds_what_the_family_needs(book, tmp_path):
 
 
 def test_pdf_default_file_name(book, tmp_path, monkeypatch):
+    """Into the casebook's documents/, which git ignores, wherever it is run from."""
     monkeypatch.chdir(tmp_path)
     assert book.run("render", "plan", PLAN_CASE, "--format", "pdf", *AS_OF).exit_code == 0
-    assert (tmp_path / f"{PLAN_CASE}-plan.pdf").exists()
+    assert (book.root / "documents" / f"{PLAN_CASE}-plan.pdf").exists()
+    assert not (tmp_path / f"{PLAN_CASE}-plan.pdf").exists() and book.status() == ""
 
 
 def test_missing_weasyprint_is_a_clear_error(book, monkeypatch, tmp_path):

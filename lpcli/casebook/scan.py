@@ -72,11 +72,17 @@ def _read_and_analyse(folder: str, name: str, directory):
     return (cachemod.digest(raw), *analyse(name, raw, directory), mode)
 
 
+def workers_for(files: int) -> int:
+    """How many processes analyse this many files (one below PARALLEL_MIN)."""
+    cores = min(os.cpu_count() or 1, 8)
+    return cores if files >= cachemod.PARALLEL_MIN and cores > 1 else 1
+
+
 def _analyse_all(folder, todo, directory, progress):
     """[name] → [(sha, slim, diags, mode)], on every core when it is worth it."""
     global _WORKER
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= cachemod.PARALLEL_MIN and workers > 1:
+    workers = workers_for(len(todo))
+    if workers > 1:
         try:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -109,7 +115,12 @@ def _analyse_all(folder, todo, directory, progress):
 def scan(casebook, file_names, directory, progress=None,
          prune: bool = False) -> list[FileResult]:
     """Results for case files named in cases/ (``LP-....yaml``), in order. ``prune``: these
-    are all the case files, so the cache may forget any other."""
+    are all the case files, so the cache may forget any other.
+
+    ``progress(files, workers)``, when given, is told how many files need analysing (not in
+    the cache) and on how many processes, once that is known (after every file was read and
+    hashed, a tenth of a second for 10,000); it returns a function to call with the number
+    of files done as they are, or None (a run too short for a progress bar)."""
     import gc
 
     # Tens of thousands of small objects are made and kept here; the collector would walk
@@ -146,19 +157,16 @@ def _scan(casebook, file_names, directory, progress, prune):
             results[name] = FileResult(name, _case_id(name), [Diagnostic(
                 name, problem.line, problem.column, ".", ERROR, problem.rule,
                 problem.message)], None, mode)
-            if progress:
-                progress(1)
             continue
         hit = store.get(name, cachemod.digest(raw))
         if hit is not None and hit[2] is not None:
             results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(hit[2]),
                                        hit[1], mode)
-            if progress:
-                progress(1)
             continue
         todo.append(name)
+    tick = progress(len(todo), workers_for(len(todo))) if progress and todo else None
     for name, (sha, slim, diags, mode) in zip(todo, _analyse_all(folder, todo, directory,
-                                                                 progress)):
+                                                                 tick)):
         if sha is not None:
             store.put(name, sha, slim, diags)
         results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(diags), slim,

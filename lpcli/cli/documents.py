@@ -8,7 +8,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
-from lpcli.cli.options import as_of_option, case_argument, choice, opt_date
+from lpcli.cli.options import PRACTITIONER, as_of_option, case_argument, choice, opt_date
 from lpcli.core import vocabulary
 
 
@@ -33,8 +33,8 @@ def _render_options(f):
                           "pdf: needs lpcli[pdf]; md: Markdown for email.")(f)
     f = click.option("-o", "--output", "out_file",
                      type=click.Path(dir_okay=False, path_type=Path),
-                     help="File to write (default: stdout for html and md, "
-                          "CASE-DOCUMENT.pdf for pdf).")(f)
+                     help="File to write (default: stdout for html and md; for pdf, "
+                          "documents/CASE-DOCUMENT.pdf in the casebook, which git ignores).")(f)
     f = click.option("--large-print", is_flag=True,
                      help="16-point type or larger throughout, tables as stacked blocks.")(f)
     f = click.option("--language", metavar="CODE",
@@ -59,11 +59,15 @@ def _write_document(state, kind, case_id, fmt, out_file, large_print, as_of, lan
     options = {"today": opt_date(as_of, "--as-of"), "large_print": large_print, "to": to,
                "words": words}
     if out_file is None and fmt == "pdf":
-        out_file = Path(f"{case_id}-{kind}.pdf")
+        from lpcli.casebook.setupfiles import documents_folder
+
+        # Into the casebook's documents/ (git ignores it), wherever the command is run.
+        out_file = documents_folder(cb.root) / f"{case_id}-{kind}.pdf"
     if out_file is None:
         click.echo(rd.render(cb, kind, case_id, fmt, **options), nl=False)
         return
     output.wrote(out_file, rd.write(cb, kind, case_id, fmt, out_file, **options))
+    output.warn_if_tracked_by_accident(cb, out_file)
 
 
 @examples("lpcli render plan LP-4F7QK-9M2XA > plan.html",
@@ -83,7 +87,7 @@ def render_plan(state, case_id, fmt, out_file, large_print, language, as_of):
           "lpcli render handover LP-4F7QK-9M2XA --to salt-evans -o planned-handover.html")
 @subcommand(render, "handover")
 @case_argument()
-@click.option("--to", metavar="PRACTITIONER",
+@click.option("--to", metavar="PRACTITIONER", type=PRACTITIONER,
               help="Prepare the document for a planned handover to this practitioner "
                    "(default: the latest recorded handover).")
 @_render_options

@@ -9,6 +9,11 @@ import click
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
 from lpcli.cli.options import (
+    ACTION,
+    ATTENDEE,
+    OUTCOME,
+    OUTCOME_RATING,
+    OWNER,
     case_argument,
     checked_date,
     checked_time,
@@ -29,6 +34,7 @@ from lpcli.core import vocabulary
 @date_option("Date of the review, YYYY-MM-DD (default: today).")
 @click.option("--progress", help="Overall progress towards the outcomes.")
 @click.option("--outcome-progress", "outcome_progress", multiple=True, metavar="ID=RATING",
+              type=OUTCOME_RATING,
               help="Progress on one outcome, e.g. O1=good_progress (not_started, "
                    "some_progress, good_progress, achieved, worse). Repeatable.")
 @click.option("--changed-circumstances", help="Changes in circumstances and needs.")
@@ -41,7 +47,7 @@ from lpcli.core import vocabulary
 @click.option("--exit-strategy", help="Progress of the exit strategy.")
 @click.option("--within-timescales/--not-within-timescales", default=None,
               help="Whether the work is within timescales.")
-@click.option("--attendee", "attendees", multiple=True, metavar="ID",
+@click.option("--attendee", "attendees", multiple=True, metavar="ID", type=ATTENDEE,
               help="Who took part: practitioner or family member ID (repeatable).")
 @click.option("--next-review", metavar="YYYY-MM-DD",
               help="Date of the next review (default: this review + the case's interval).")
@@ -158,10 +164,10 @@ action.epilog = ("Examples:\n\n\b\n  lpcli action add LP-4F7QK-9M2XA --owner sal
 @subcommand(action, "add")
 @case_argument()
 @click.argument("text")
-@click.option("--owner", required=True, metavar="ID",
+@click.option("--owner", required=True, metavar="ID", type=OWNER,
               help="Who owns it: a practitioner in the team, a family member's ID, or 'child'.")
 @click.option("--due", required=True, metavar="YYYY-MM-DD", help="By when.")
-@click.option("--outcome", metavar="ID", help="The outcome it serves (e.g. O1).")
+@click.option("--outcome", metavar="ID", type=OUTCOME, help="The outcome it serves (e.g. O1).")
 @date_option("Date the action was agreed (default: today).")
 @pass_state
 def action_add(state, case_id, text, owner, due, outcome, date_):
@@ -182,7 +188,7 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
           "lpcli action update LP-4F7QK-9M2XA A3 --status done --note 'Finished' --date 2026-11-20")
 @subcommand(action, "update")
 @case_argument()
-@click.argument("action_id", metavar="ACTION")
+@click.argument("action_id", metavar="ACTION", type=ACTION)
 @click.option("--status", required=True, type=choice(vocabulary.UPDATE_STATUSES))
 @click.option("--note", help="Why, or what happened.")
 @date_option("Date of the change (default: today).")

@@ -361,8 +361,32 @@ def handover_model(casebook: Casebook, case_id: str, today: dt.date, words: Cata
         {p["id"] for p in model["team"]} | {(model["lead"] or {}).get("id")},
         "withheld": [_topic(t, words) for t in sorted(withheld)],
         "sharing": _sharing(data, withheld, exception, record.get("date"), words),
+        "linked": _linked(casebook, data, agency, agency_type, withheld, words),
     })
     return model
+
+
+def _linked(casebook, data, agency, agency_type, withheld, words: Catalogue) -> list[dict]:
+    """Linked cases (issue 15), by ID and relationship; the other child's name only where
+    that child's own consent allows sharing with the receiving agency (and this family has
+    not withheld its contacts): otherwise the ID alone."""
+    from lpcli.core.errors import LpcliError
+
+    out = []
+    for link in data.get("links") or []:
+        entry = {"case": link.get("case"), "name": None,
+                 "relationship": words.label("link", link.get("relationship"),
+                                                 words.label("link", "other"))}
+        try:
+            other = casebook.read_case(link.get("case"))
+        except LpcliError:
+            other = None  # not in this casebook, or a file with errors: the ID is enough
+        if other and "family_contacts" not in withheld and \
+                consent_allows(other, agency, agency_type)[0]:
+            child = other.get("child") or {}
+            entry["name"] = f"{child.get('given_name', '')} {child.get('family_name', '')}".strip()
+        out.append(entry)
+    return out
 
 
 def _sharing(data, withheld, exception, when, words: Catalogue) -> dict:

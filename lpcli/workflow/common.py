@@ -82,10 +82,10 @@ def set_key(doc, key, value, after: tuple = ()):
 
 # The order of top-level keys in a case file, as the schema documents them.
 CASE_ORDER = ("id", "status", "opened", "opened_by", "source", "child", "family",
-              "family_wishes", "consent", "consent_history", "assessment", "assessment_history",
-              "statutory", "team", "meetings", "lead_professional", "lead_professional_history",
-              "unresolved_nomination", "plan", "reviews", "handovers", "closure", "reopenings",
-              "events")
+              "family_wishes", "links", "consent", "consent_history", "assessment",
+              "assessment_history", "statutory", "team", "meetings", "lead_professional",
+              "lead_professional_history", "unresolved_nomination", "plan", "reviews",
+              "handovers", "closure", "reopenings", "events")
 
 
 def set_case_key(doc, key, value):
