@@ -42,6 +42,8 @@ def test_case_ids_complete_from_file_names(book):
     assert len(complete(book, "render plan ")) == 17
     assert complete(book, "link LP-4F7QK-9M2XA LP-KH") == ["LP-KHGQ2-5F0Q3"]
     assert complete(book, "new --name x --new-episode LP-9") == ["LP-9FB4E-QAS5G"]
+    assert complete(book, "supervision add ed-okafor --cases LP-4") == [
+        MODEL_CASE, "LP-4T13D-MWNHN"]
 
 
 def test_case_ids_complete_from_the_casebook_found_from_here(book):
@@ -63,6 +65,9 @@ def test_case_ids_complete_from_the_casebook_found_from_here(book):
     ("practitioner show ho", ["ho-brennan"]),
     ("practitioner update fs-ahmed --line-manager fs-c", ["fs-costa"]),
     ("practitioner add ed", []),  # a new ID: nothing to offer
+    ("overdue --owner hv", ["hv-jones"]),
+    ("supervision add fs", ["fs-ahmed", "fs-costa"]),
+    ("supervision add fs-ahmed --supervisor fs-c", ["fs-costa"]),
 ])
 def test_practitioner_ids(book, words, expected):
     got = complete(book, words)

@@ -420,6 +420,21 @@ def test_html_on_a_phone_width_cuts_nothing_off(book, tmp_path):
         _laid_out_on_a_phone(html)
 
 
+def test_every_value_on_a_phone_keeps_its_label(book, tmp_path):
+    """Each cell of a stacked table shows its column's name above it, a done action's status
+    too (its tick must not take the name's place)."""
+    import io
+
+    from pypdf import PdfReader
+
+    html = book.run("render", "plan", PLAN_CASE, *AS_OF).output
+    assert 'class="status done"' in html  # the case has done actions
+    pdf = io.BytesIO(_laid_out_on_a_phone(html).write_pdf())
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert text.count("How it is going") == html.count('data-label="How it is going"')
+    assert "Done \u2713" in text
+
+
 def _laid_out_on_a_phone(html):
     from weasyprint import CSS, HTML
 
@@ -441,6 +456,7 @@ def _laid_out_on_a_phone(html):
             walk(child)
     too_wide = [(round(x), tag) for x, tag in widest if x > 360.5]
     assert not too_wide, too_wide[:5]
+    return doc
 
 
 def test_every_part_of_a_review_prints_in_the_handover(book):

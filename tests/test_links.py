@@ -70,6 +70,8 @@ def test_a_new_episode_is_written_the_right_way_round(book):
     ([AMELIA, OSCAR, "--relationship", "cousin"], 2, "cousin"),
     ([AMELIA, OSCAR, "--relationship", "sibling", "--date", "2030-01-01"], 1, "date-in-future"),
     ([AMELIA, OSCAR, "--remove"], 1, "not-linked"),
+    # An open case is not an earlier episode (as for 'lpcli new --new-episode').
+    ([AMELIA, OSCAR, "--relationship", "new_episode"], 1, "episode-still-open"),
 ])
 def test_link_refusals_change_nothing(book, args, code, rule):
     head = book.head()
@@ -117,10 +119,10 @@ def test_validate_checks_links_across_the_casebook(book):
 
 
 def test_link_mismatch_is_a_warning(book):
-    assert book.run("link", AMELIA, OSCAR, "--relationship", "new_episode").exit_code == 0
-    oscar = book.case(OSCAR)
-    oscar.write_text(oscar.read_text().replace("relationship: next_episode",
-                                               "relationship: sibling"))
+    assert book.run("link", AMELIA, IMOGEN, "--relationship", "new_episode").exit_code == 0
+    imogen = book.case(IMOGEN)
+    imogen.write_text(imogen.read_text().replace("relationship: next_episode",
+                                                 "relationship: sibling"))
     diags = json.loads(book.run("validate", "--format", "json").stdout)
     assert {d["rule"] for d in diags if "link" in d["rule"]} == {"link-mismatch"}
 

@@ -124,6 +124,19 @@ def test_the_html_report_has_charts_and_no_child(book, tmp_path, cases):
     assert "Service report 2026-10" in text
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_output_file_is_written_in_every_format(book, tmp_path, fmt):
+    """-o writes the report to the file, whatever the format; stdout stays empty."""
+    shown = book.run("report", *PERIOD, *AS_OF, "--format", fmt)
+    out = tmp_path / f"report.{fmt}"
+    result = book.run("report", *PERIOD, *AS_OF, "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and f"wrote {out}" in result.stderr
+    assert out.read_text() == shown.stdout
+    if fmt == "json":
+        assert json.loads(out.read_text())["figures"]
+
+
 def test_a_period_not_yet_over_is_refused(book):
     result = book.run("report", "--month", "2026-11", *AS_OF)
     assert result.exit_code == 2 and "not yet over" not in result.stdout

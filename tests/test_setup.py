@@ -186,6 +186,34 @@ def test_doctor_names_the_fix_and_fix_puts_it_right(fresh):
     assert fresh.status() == ""
 
 
+def test_doctor_is_not_upset_by_git_writing_inside_a_closed_git_folder(fresh):
+    """A plain 'git status' or a commit by hand, under a usual umask, rewrites .git/index and
+    adds objects readable by all; inside a .git only its owner can enter that exposes
+    nothing, and doctor judges .git by its own mode, as validate does."""
+    root = fresh.root
+    os.chmod(root / ".git", 0o700)
+    previous = os.umask(0o022)
+    try:
+        git(root, "status")  # rewrites the index under the shell's umask
+        (root / "notes.txt").write_text("not a case\n")
+        git(root, "add", "notes.txt")
+        git(root, "commit", "-q", "--no-verify", "-m", "by hand")
+    finally:
+        os.umask(previous)
+    os.chmod(root / ".git" / "index", 0o644)
+    os.chmod(root / "notes.txt", 0o600)
+    code, checks = doctor(fresh)
+    assert checks["permissions"]["status"] == "ok", checks["permissions"]
+    os.chmod(root / ".git", 0o755)  # now anyone can enter it: what is inside counts too
+    code, checks = doctor(fresh)
+    assert code == 1 and checks["permissions"]["status"] == "fail"
+    assert "files" in checks["permissions"]["message"]
+    os.chmod(root / ".git", 0o700)
+    os.chmod(root / "notes.txt", 0o644)
+    code, checks = doctor(fresh)
+    assert checks["permissions"]["message"].startswith("1 file in the casebook can be read")
+
+
 def test_doctor_keeps_a_users_own_editor_settings(fresh):
     vscode = fresh.root / ".vscode" / "settings.json"
     vscode.write_text('{"editor.tabSize": 2, "yaml.schemas": {"mine.json": "x.yaml"}}\n')

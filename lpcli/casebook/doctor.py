@@ -122,22 +122,35 @@ def check_owner(casebook) -> Check:
 
 def loose_files(root: Path, limit: int = 100_000) -> tuple[int, int]:
     """(files, folders) in the casebook that the group or others may read or write (or enter
-    and list, for folders), its git folder included. Symbolic links are not followed."""
+    and list, for folders). Symbolic links are not followed.
+
+    The git folder is judged as 'validate' judges it, by its own mode: what is inside it
+    counts only when the group or others can enter it. git itself writes its index and
+    objects with the umask of whoever runs it (a plain 'git status' rewrites the index), so
+    inside a closed .git a file's own mode says nothing about who can read it."""
     files = folders = seen = 0
+    git_dir = os.path.join(root, ".git")
     for folder, dirs, names in os.walk(root):
         for name in dirs + names:
             seen += 1
             if seen > limit:
                 return files, folders
+            path = os.path.join(folder, name)
             try:
-                mode = os.lstat(os.path.join(folder, name)).st_mode
+                mode = os.lstat(path).st_mode
             except OSError:
                 continue
             if stat.S_ISDIR(mode) and mode & 0o077:
                 folders += 1
             elif stat.S_ISREG(mode) and mode & 0o066:
                 files += 1
+            if path == git_dir and stat.S_ISDIR(mode) and not mode & 0o011:
+                dirs.remove(name)  # no one else can enter it: its contents are out of reach
     return files, folders
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n != 1 else f"1 {what[:-1]}"
 
 
 def check_permissions(casebook) -> Check:
@@ -149,8 +162,9 @@ def check_permissions(casebook) -> Check:
     except OSError:
         top = 0
     if files or folders or top:
-        what = ", ".join(x for x in (f"{files} files" if files else "",
-                                     f"{folders} folders" if folders or top else "") if x)
+        what = ", ".join(x for x in (_count(files, "files") if files else "",
+                                     _count(folders + bool(top), "folders")
+                                     if folders or top else "") if x)
         return Check("permissions", "fail", f"{what} in the casebook can be read by other users "
                      "of this machine (git does not keep permissions: a clone or copy gets "
                      "the umask of whoever made it)",

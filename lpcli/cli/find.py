@@ -81,7 +81,8 @@ def find(state, query, fmt):
 @click.argument("other", metavar="OTHER", type=CASE_ID)
 @click.option("--relationship", type=choice(vocabulary.LINK_KINDS),
               help="What CASE is to OTHER: sibling (the team around the family), new_episode "
-                   "(CASE is a later episode of the same child's OTHER), or other.")
+                   "(CASE is a later episode of the same child's OTHER, which is closed), or "
+                   "other.")
 @click.option("--remove", is_flag=True, help="Remove the link between the two cases.")
 @date_option("Date the link is recorded, YYYY-MM-DD (default: today).")
 @pass_state

@@ -175,6 +175,7 @@ ATTENDEE = Completing("attendee")            # at a review: practitioners, famil
 ACTION = Completing("action")                # an action of the case's plan
 OPEN_ACTION = Completing("open-action")
 OUTCOME = Completing("outcome")
+CASE = Completing("case")                    # a case ID, taken as typed (the command checks it)
 SETTLEMENT = Completing("settle")            # ACTION=HOW
 OUTCOME_RATING = Completing("rating")        # OUTCOME=RATING
 
@@ -186,6 +187,8 @@ def complete(source: str, ctx, incomplete: str) -> list:
     cb = _casebook(ctx)
     if cb is None:
         return []
+    if source == "case":
+        return _items(c.case_ids(cb, incomplete))
     case_id = _case_of(ctx)
     if source in ("settle", "rating"):
         return _pairs(cb, case_id, source, incomplete)

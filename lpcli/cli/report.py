@@ -67,21 +67,28 @@ def report(state, month, start, end, as_of, fmt, out_file, publish):
         data = doc.render(cb, built, fmt, cb.settings.get("agency", ""))
         if out_file is None and fmt == "pdf":
             out_file = cb.root / "documents" / f"report-{period.label.replace(' ', '_')}.pdf"
-        if out_file is None:
-            click.echo(data, nl=False)
-        else:
-            from lpcli.files.safeio import atomic_write_bytes
-
-            Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-            raw = data if isinstance(data, bytes) else data.encode("utf-8")
-            atomic_write_bytes(Path(out_file), raw)
-            output.wrote(out_file, len(raw))
-        return
-    rows = [{k: v for k, v in f.as_dict().items() if k in COLUMNS} for f in built.figures]
-    if fmt == "json":
-        output.print_json(built.as_dict())
     else:
-        output.print_report(rows, fmt, columns=list(COLUMNS), text=lambda: _text(built))
+        rows = [{k: v for k, v in f.as_dict().items() if k in COLUMNS} for f in built.figures]
+        if out_file is None:
+            if fmt == "json":
+                output.print_json(built.as_dict())
+            else:
+                output.print_report(rows, fmt, columns=list(COLUMNS),
+                                    text=lambda: _text(built))
+            return
+        # -o with text, json or csv: the same words, to the file (never to the terminal).
+        data = (output.as_json(built.as_dict()) + "\n" if fmt == "json"
+                else output.as_csv(rows, list(COLUMNS)) if fmt == "csv"
+                else _text(built) + "\n")
+    if out_file is None:
+        click.echo(data, nl=False)
+    else:
+        from lpcli.files.safeio import atomic_write_bytes
+
+        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        atomic_write_bytes(Path(out_file), raw)
+        output.wrote(out_file, len(raw))
 
 
 

@@ -26,7 +26,8 @@ from lpcli.core.text import table
               help="Only cases led by this practitioner.")
 @click.option("--agency", metavar="NAME", help="Only cases whose lead professional works for "
               "this agency (name or agency type).")
-@click.option("--owner", metavar="ID", help="Only this person's items: the actions they own "
+@click.option("--owner", metavar="ID", type=PRACTITIONER,
+              help="Only this person's items: the actions they own "
               "(a practitioner, a family member's ID, or 'child'), and the reviews, plans and "
               "other items of the cases they lead.")
 @click.option("--kind", "kinds", multiple=True, type=choice(vocabulary.OVERDUE_KINDS),

@@ -7,6 +7,8 @@ import click
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
 from lpcli.cli.options import (
+    CASE,
+    PRACTITIONER,
     as_of_date,
     as_of_option,
     date_option,
@@ -35,9 +37,10 @@ supervision.epilog = ("Examples:\n\n\b\n  lpcli supervision add fs-ahmed --super
           "--cases LP-TX681-MBQS9",
           "lpcli supervision add ed-okafor --supervisor hm-clarke --date 2026-11-18")
 @subcommand(supervision, "add")
-@click.argument("practitioner", metavar="PRACTITIONER")
-@click.option("--supervisor", required=True, metavar="NAME_OR_ID", help="Who supervised.")
-@click.option("--cases", "cases", multiple=True, metavar="CASE",
+@click.argument("practitioner", metavar="PRACTITIONER", type=PRACTITIONER)
+@click.option("--supervisor", required=True, metavar="NAME_OR_ID", type=PRACTITIONER,
+              help="Who supervised.")
+@click.option("--cases", "cases", multiple=True, metavar="CASE", type=CASE,
               help="A case discussed, by ID (repeatable; never notes about the child).")
 @date_option("Date of the session (default: today).")
 @pass_state

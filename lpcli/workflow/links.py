@@ -87,10 +87,29 @@ def link(casebook: Casebook, case_id: str, other: str, kind: str, *,
                                hint="run 'lpcli find NAME' or 'lpcli list --status all'")
     mine, theirs = SIDES[kind]
     what = f"linked to {other} ({mine})"
+    earlier = _adder(other, case_id, theirs, when, what)
+    if kind == "new_episode":
+        earlier = _closed_first(other, earlier)
     return records.update_cases(casebook, [
         (case_id, _adder(case_id, other, mine, when, what)),
-        (other, _adder(other, case_id, theirs, when, what)),
+        (other, earlier),
     ], author=author)
+
+
+def _closed_first(old_id: str, change):
+    """The earlier episode's side of a new_episode link: as for 'lpcli new --new-episode',
+    the earlier case is closed (an open case is where to record, not a reason for a second)."""
+    def checked(doc, ctx):
+        if ctx.data.get("status") != "closed":
+            refusals = Refusals("linking the cases")
+            refusals.add("episode-still-open",
+                         f"{old_id} is still open, so it cannot be an earlier episode: record "
+                         f"on it, or close it first (lpcli close {old_id} --reason REASON "
+                         f"--exit-strategy TEXT); for two children of one family use "
+                         f"--relationship sibling")
+            refusals.raise_if_any()
+        return change(doc, ctx)
+    return checked
 
 
 def unlink(casebook: Casebook, case_id: str, other: str, *, author: str | None = None):
