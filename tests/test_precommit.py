@@ -52,7 +52,7 @@ def test_the_manifest_checks_the_whole_casebook():
 
     (hook,) = yaml.safe_load(HOOKS.read_text())
     assert hook["id"] == "lpcli-validate" and hook["pass_filenames"] is False
-    assert hook["entry"] == "lpcli validate"
+    assert hook["entry"] == "lpcli validate --staged"
 
 
 def test_pre_commit_framework_refuses_a_practitioner_rename(book, framework, tmp_path):
@@ -116,3 +116,68 @@ def test_lpcli_hooks_install_refuses_a_practitioner_rename(book):
     assert refused.returncode != 0
     assert "is not in practitioners.yaml" in refused.stdout + refused.stderr
     assert book.head() == head
+
+
+# -- what the commit holds, not what is on disk --------------------------------------------
+
+def break_case(book, case_id="LP-4F7QK-9M2XA"):
+    path = book.case(case_id)
+    good = path.read_text()
+    path.write_text(good.replace("owner: mum", "owner: nobody"))
+    return path, good
+
+
+def test_a_broken_file_staged_then_fixed_on_disk_is_refused(book):
+    assert book.run("hooks", "install").exit_code == 0
+    head = book.head()
+    path, good = break_case(book)
+    git(book.root, "add", "-A")
+    path.write_text(good)  # put right on disk, but the commit holds the broken copy
+    refused = commit(book, "a broken case")
+    assert refused.returncode != 0, refused.stdout
+    assert "neither a practitioner" in refused.stdout + refused.stderr
+    assert book.head() == head
+    assert book.run("validate").exit_code == 0           # the files on disk are fine
+    assert book.run("validate", "--staged").exit_code == 1
+    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("lpcli-staged-*/cases"))
+
+
+def test_a_broken_file_not_in_the_commit_does_not_stop_it(book):
+    assert book.run("hooks", "install").exit_code == 0
+    head = book.head()
+    other = book.case("LP-TX681-MBQS9")
+    other.write_text(other.read_text() + "# a note\n")
+    git(book.root, "add", "-A")
+    break_case(book)  # changed on disk, not added: not part of this commit
+    (book.root / "cases" / "LP-ZZZZZ-ZZZZZ.yaml").write_text("id: [\n")  # untracked
+    done = commit(book, "a good change")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert book.head() != head
+    assert book.run("validate").exit_code == 1  # still reported when the files are checked
+
+
+def test_staged_checks_a_casebook_in_a_subfolder_of_its_repository(tmp_path, book):
+    outer = tmp_path / "outer"
+    shutil.copytree(book.root, outer / "casebook", symlinks=True,
+                    ignore=shutil.ignore_patterns(".git"))
+    git(outer, "init", "-q")
+    git(outer, "add", "-A")
+    git(outer, "commit", "-qm", "casebook in a folder")
+    inner = outer / "casebook"
+    case = inner / "cases" / "LP-4F7QK-9M2XA.yaml"
+    good = case.read_text()
+    case.write_text(good.replace("owner: mum", "owner: nobody"))
+    git(outer, "add", "-A")
+    case.write_text(good)
+    from click.testing import CliRunner
+
+    from lpcli.cli import cli
+    result = CliRunner().invoke(cli, ["-C", str(inner), "validate", "--staged"])
+    assert result.exit_code == 1 and "cases/LP-4F7QK-9M2XA.yaml:" in result.output
+    assert str(tmp_path) not in result.output.replace(str(inner), "")  # no temp path shown
+    git(outer, "add", "-A")
+    assert CliRunner().invoke(cli, ["-C", str(inner), "validate", "--staged"]).exit_code == 0
+
+
+def test_staged_takes_no_paths(book):
+    assert book.run("validate", "--staged", "cases/LP-4F7QK-9M2XA.yaml").exit_code == 2

@@ -199,4 +199,4 @@ def test_pre_commit_hooks_file_is_valid():
     from conftest import REPO
 
     hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert hooks[0]["id"] == "lpcli-validate" and hooks[0]["entry"] == "lpcli validate"
+    assert hooks[0]["id"] == "lpcli-validate" and hooks[0]["entry"] == "lpcli validate --staged"

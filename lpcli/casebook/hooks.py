@@ -23,7 +23,7 @@ def hook_text(casebook: Casebook, repo_root: Path) -> str:
     return ("#!/bin/sh\n"
             f"{MARK}: validate the casebook before each commit.\n"
             "# Skip once with 'git commit --no-verify'; remove with 'lpcli hooks uninstall'.\n"
-            f"exec {python} -m lpcli -C {shlex.quote(rel)} validate\n")
+            f"exec {python} -m lpcli -C {shlex.quote(rel)} validate --staged\n")
 
 
 def hook_path(casebook: Casebook) -> tuple[Path, Path]:

@@ -408,3 +408,42 @@ def history(repo, path: Path) -> list[HistoryEntry]:
         if len(parts) == 4:
             entries.append(HistoryEntry(*parts))
     return entries
+
+
+
+def _git_bytes(repo, *args, stdin: bytes | None = None) -> bytes:
+    """A git command's raw output: paths as bytes, whatever their encoding."""
+    import subprocess
+
+    done = subprocess.run(["git", *args], cwd=repo.working_tree_dir, input=stdin,
+                          capture_output=True)
+    if done.returncode != 0:
+        raise RepositoryStateError(
+            f"git could not read the staged files "
+            f"({summarise_error(done.stderr.decode(errors='replace'))})",
+            hint="check 'git status' (a merge in progress?), then commit again")
+    return done.stdout
+
+
+def staged_matches_working(repo, specs: list[str]) -> bool:
+    """Whether the files under ``specs`` that a commit would hold (the index) are the files
+    on disk: nothing changed but not staged, and nothing there that git does not track."""
+    import subprocess
+
+    differs = subprocess.run(["git", "diff", "--quiet", "--", *specs],
+                             cwd=repo.working_tree_dir, capture_output=True).returncode
+    if differs != 0:  # 1: a working file differs from the index (or git failed: same answer)
+        return False
+    return not _git_bytes(repo, "ls-files", "-z", "--others", "--exclude-standard", "--",
+                          *specs)
+
+
+def export_staged(repo, specs: list[str], dest: Path) -> None:
+    """Write the index's copy of the files under ``specs`` below ``dest`` (by their paths
+    in the repository), for checking what a commit will hold. checkout-index's --prefix is
+    a string prefix: the trailing separator makes it a folder. Unmerged entries are left
+    out (git refuses that commit anyway)."""
+    names = _git_bytes(repo, "ls-files", "-z", "--cached", "--", *specs)
+    if names:
+        _git_bytes(repo, "checkout-index", "-z", "--stdin",
+                   f"--prefix={os.fsdecode(dest)}{os.sep}", stdin=names)
