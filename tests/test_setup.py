@@ -288,3 +288,13 @@ def test_doctor_notices_a_hook_whose_python_is_gone(fresh):
     hook.write_text(re.sub(r"exec \S+", "exec /nonexistent/python", hook.read_text()))
     code, checks = doctor(fresh)
     assert code == 1 and checks["hook"]["fix"] == "lpcli hooks install"
+
+
+def test_doctor_notices_a_hook_from_before_staged_checks(fresh):
+    fresh.run("hooks", "install")
+    hook = fresh.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(hook.read_text().replace(" --staged", ""))
+    code, checks = doctor(fresh)
+    assert checks["hook"]["status"] == "warn" and checks["hook"]["fix"] == "lpcli hooks install"
+    fresh.run("hooks", "install")
+    assert doctor(fresh)[1]["hook"]["status"] == "ok"

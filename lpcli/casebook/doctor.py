@@ -223,6 +223,10 @@ def check_hook(casebook) -> Check:
         if python and not Path(python).exists():
             return Check("hook", "fail", "the pre-commit hook runs a Python that is no longer "
                          "there (lpcli was reinstalled elsewhere)", "lpcli hooks install")
+        if "--staged" not in text:
+            return Check("hook", "warn", "the pre-commit hook checks the files on disk, not "
+                         "what the commit holds (installed by an older lpcli)",
+                         "lpcli hooks install")
         return Check("hook", "ok", "commits run 'lpcli validate' first (lpcli hooks install)")
     if "pre-commit" in text and "lpcli-validate" in _read(casebook.root /
                                                           ".pre-commit-config.yaml"):
