@@ -97,3 +97,27 @@ def test_color_always_and_no_color(tmp_path, book):
     assert "\x1b[" in always.output
     assert "\x1b[" not in book.run("validate").output
     assert "\x1b[" not in book.run("validate", env={"NO_COLOR": "1"}).output
+
+
+@pytest.mark.parametrize("args", [
+    ["consent", "withdraw", MODEL_CASE, "--reason", "bad \udcff bytes"],
+    ["outcome", "add", MODEL_CASE, "Reads \udcfe\udcff at home"],
+    ["family", "add", MODEL_CASE, "--name", "Kim \udcff", "--relationship", "aunt",
+     "--no-input"],
+    ["find", "H\udcffrt"],
+])
+def test_text_that_is_not_utf8_is_a_usage_error_and_nothing_is_written(book, args):
+    """Bytes that are not UTF-8 reach Python as lone surrogates; written into a record they
+    came back out of 'show --format json' as bytes no strict JSON parser reads."""
+    head = book.head()
+    result = book.run(*args)
+    assert result.exit_code == 2, result.output
+    assert "not UTF-8" in result.stderr
+    assert book.head() == head and not book.status()
+
+
+def test_a_file_name_that_is_not_utf8_is_still_a_file_name(book, tmp_path):
+    out = tmp_path / "reviews-\udcff.ics"
+    result = book.run("calendar", "--as-of", "2026-11-20", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.exists()

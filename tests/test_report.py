@@ -142,3 +142,43 @@ def test_a_period_not_yet_over_is_refused(book):
     assert result.exit_code == 2 and "not yet over" not in result.stdout
     assert book.run("report", "--month", "2026-13", *AS_OF).exit_code == 2
     assert book.run("report", "--from", "2026-01-01", *AS_OF).exit_code == 2
+
+
+def test_the_charts_legends_name_what_they_show(book, tmp_path):
+    """leather draws a legend for any chart of more than one series; left unnamed, every
+    line chart said 'Unnamed series' twice. A percentage's scale ends at 100."""
+    from lpcli.documents import charts
+
+    months = ["2026-09", "2026-10", "2026-11"]
+    plain = charts.line("Reviews held on time (%)", months, [None, 100.0, 100.0], percent=True)
+    assert "Unnamed series" not in plain and "Each month" not in plain
+    assert ">150<" not in plain and ">100<" in plain
+    aimed = charts.line("Reviews held on time (%)", months, [80.0, None, 95.0], target=90,
+                        percent=True)
+    assert "Unnamed series" not in aimed
+    assert "Each month" in aimed and "Target (dashed)" in aimed
+    assert "No figure to draw" in charts.line("Open", months, [None, None, None])
+    settings = book.root / "lpcli.yaml"
+    settings.write_text(settings.read_text() + "report_targets:\n  reviews_on_time: 90\n")
+    book.commit_all()
+    out = tmp_path / "report.html"
+    assert book.run("report", *AS_OF, "--format", "html", "-o", str(out)).exit_code == 0
+    html = out.read_text()
+    assert "Unnamed series" not in html and "Target (dashed)" in html
+
+
+def test_a_new_casebook_has_a_report_with_charts(tmp_path, monkeypatch):
+    """No case yet: every trend is empty, and leather refuses a series with no value (the
+    HTML and PDF reports of a new casebook stopped with an internal error)."""
+    from click.testing import CliRunner
+
+    from lpcli.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "book", "--agency", "X"]).exit_code == 0
+    out = tmp_path / "report.html"
+    result = runner.invoke(cli, ["-C", "book", "report", "--month", "2026-10", "--as-of",
+                                 "2026-11-20", "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().count("<svg") >= 3

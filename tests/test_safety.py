@@ -93,6 +93,34 @@ def test_the_family_not_told_needs_the_reason(withdrawn):
     assert record["safeguarding"]["not_told_because"].startswith("Telling them")
 
 
+def test_a_social_worker_new_to_the_child_joins_the_team_with_the_step_up(book):
+    """The usual order: the family withdraws consent, then a risk appears and social care is
+    brought in. 'team add' is refused once consent is withdrawn, so the handover recording the
+    exception must not ask for it first (each refusal pointed at the other)."""
+    ok(book.run("consent", "withdraw", LED, "--by", "mum", "--date", "2026-11-19", env=TODAY))
+    refused(book.run("team", "add", LED, "sw-adeyemi", env=TODAY), "consent-withdrawn")
+    step_up = ["handover", LED, "sw-adeyemi", "--transition", "step_up", "--reason",
+               "Section 47 enquiry", "--statutory-status", "child_protection_plan",
+               "--family-informed"]
+    result = refused(book.run(*step_up, env=TODAY), "consent")
+    assert "lead-not-in-team" not in result.stderr and "team add" not in result.stderr
+    ok(book.run(*step_up, *EXCEPTION, "--family-told", env=TODAY))
+    assert not book.status()
+    data = case(book)
+    assert {"practitioner": "sw-adeyemi", "since": "2026-11-20"} in data["team"]
+    assert [e["event"] for e in data["events"][-3:]] == ["team_joined",
+                                                        "shared_without_consent",
+                                                        "handed_over"]
+    assert not [d for d in json.loads(book.run("validate", "--format", "json").stdout)
+                if d["severity"] == "error"]
+
+
+def test_without_consent_withdrawn_the_new_lead_still_comes_from_the_team(book):
+    refused(book.run("handover", LED, "sw-adeyemi", "--reason", "x", "--family-informed",
+                     "--family-agreed", "--manager-agreed", "--present", env=TODAY),
+            "lead-not-in-team")
+
+
 def test_an_exception_is_refused_where_consent_allows(book):
     ok(book.run("team", "add", LED, "fs-ahmed", env=TODAY))
     refused(book.run("handover", LED, "fs-ahmed", "--reason", "x", "--family-informed",

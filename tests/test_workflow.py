@@ -274,3 +274,13 @@ def test_workflow_commits_carry_no_personal_data(book):
     child = book.json("show", AWAITING)["child"]
     for secret in ("Amelia", "Hart", child["given_name"], child["family_name"]):
         assert secret not in log
+
+
+def test_an_action_refused_for_its_owner_or_outcome_says_what_to_run(book):
+    result = book.run("action", "add", LED, "Call", "--owner", "gran", "--outcome",
+                      "O9", "--due", "2026-12-30", env={"LPCLI_TODAY": "2026-11-20"})
+    assert result.exit_code == 1, result.output
+    assert f"lpcli team add {LED} gran" in result.stderr
+    assert f"lpcli family add {LED} --name NAME" in result.stderr
+    assert "its outcomes: O1" in result.stderr
+    assert f"lpcli outcome add {LED} TEXT" in result.stderr

@@ -43,8 +43,36 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+def _not_utf8(value) -> bool:
+    """Text holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    if isinstance(value, str):
+        return any("\udc80" <= ch <= "\udcff" for ch in value)
+    if isinstance(value, (tuple, list)):
+        return any(_not_utf8(v) for v in value)
+    return False
+
+
+class LpcliCommand(click.Command):
+    """A command whose text options and arguments are real text. Bytes that are not UTF-8
+    (a terminal or a file in another encoding) would otherwise be written into a record as
+    lone surrogates and come back out as JSON no strict parser reads. File and folder names
+    are left alone: a folder may be named in any bytes."""
+
+    def invoke(self, ctx):
+        for param in self.params:
+            if isinstance(param.type, (click.Path, click.File)):
+                continue
+            if _not_utf8(ctx.params.get(param.name)):
+                raise click.BadParameter(
+                    "holds bytes that are not UTF-8 text; type it again, or set the terminal "
+                    "(or the file it came from) to UTF-8", ctx=ctx, param=param)
+        return super().invoke(ctx)
+
+
 class LpcliGroup(click.Group):
     """Turns domain errors into messages and exit codes, without tracebacks."""
+
+    command_class = LpcliCommand
 
     def invoke(self, ctx):
         try:
@@ -87,6 +115,7 @@ def examples(*lines: str):
 
 def command(name=None, **kwargs):
     """A command with lpcli's context (``-h``, width); added to its group in ``cli/__init__``."""
+    kwargs.setdefault("cls", LpcliCommand)
     return click.command(name, context_settings=CONTEXT, **kwargs)
 
 

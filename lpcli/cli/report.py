@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from lpcli.cli import output
-from lpcli.cli.base import command, examples, pass_state
+from lpcli.cli.base import LpcliCommand, command, examples, pass_state
 from lpcli.cli.options import as_of_date, as_of_option, choice
 from lpcli.core import vocabulary
 
@@ -15,7 +15,7 @@ COLUMNS = ("key", "label", "value", "unit", "base", "target", "mark", "previous"
            "suppressed")
 
 
-class _ReportCommand(click.Command):
+class _ReportCommand(LpcliCommand):
     """The figures' definitions are added to --help only when help is shown: they come from
     the report module, which the rest of lpcli's start-up need not load."""
 

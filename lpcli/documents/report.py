@@ -24,7 +24,8 @@ def render(casebook, report, fmt: str, agency: str) -> str | bytes:
     for key, title, kind in CHARTS:
         values = series.get(key) or []
         svg = (charts.columns(title, months, values) if kind == "columns"
-               else charts.line(title, months, values, targets.get(key)))
+               else charts.line(title, months, values, targets.get(key),
+                                percent=title.endswith("(%)")))
         drawn.append({"title": title, "svg": svg,
                       "table": list(zip(months, values))})
     model = {"agency": agency, "report": report.as_dict(), "charts": drawn,

@@ -41,7 +41,9 @@ def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, te
         if owner not in family and owner not in facts.team_members(data, when):
             refusals.add("unknown-action-owner",
                          f"owner '{owner}' is neither in the team nor a family member's ID in "
-                         "this case (nor 'child')")
+                         f"this case (nor 'child'); add them first: lpcli team add {case_id} "
+                         f"{owner}, or lpcli family add {case_id} --name NAME --relationship "
+                         "RELATIONSHIP (see their IDs: lpcli show " + case_id + ")")
         if owner not in family and owner != facts.current_lead(data):
             check_consent_not_withdrawn(refusals, data, case_id, "an action for another agency")
         if due < when:
@@ -49,7 +51,9 @@ def add_action(casebook: Casebook, case_id: str, *, owner: str, due: dt.date, te
         plan = data.get("plan") if isinstance(data.get("plan"), dict) else None
         outcomes = {o.get("id") for o in (plan or {}).get("outcomes") or [] if isinstance(o, dict)}
         if outcome is not None and outcome not in outcomes:
-            refusals.add("unknown-outcome", f"outcome '{outcome}' is not in the plan")
+            known = ", ".join(sorted(o for o in outcomes if isinstance(o, str))) or "none yet"
+            refusals.add("unknown-outcome", f"outcome '{outcome}' is not in the plan (its "
+                         f"outcomes: {known}); add one with: lpcli outcome add {case_id} TEXT")
         refusals.raise_if_any()
         if plan is None:
             set_case_key(doc, "plan", {"agreed": roundtrip.to_yaml_date(when)})

@@ -104,16 +104,19 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
                          "(--family-informed)")
         if not reason.strip():
             refusals.add("reason", "say why the case is handed over (--reason)")
+        joins = _joins_team(data, new_pid, when, safeguarding)
         check_candidate(refusals, data, new_pid, directory, on=when,
                         family_agreed=family_agreed, manager_agreed=manager_agreed,
                         presence=presence, family_informed=family_informed or not_told,
-                        exception=safeguarding is not None)
+                        exception=safeguarding is not None, joins_team=joins)
         meeting = meetings.on_date(data, when)
         meetings.check_presence(refusals, meeting, new_pid, presence)
         person = directory.get(new_pid)
         agency = receiving_agency or (person.agency if person else None)
         _check_consent(refusals, data, case_id, agency, person, safeguarding)
         refusals.raise_if_any()
+        if joins:
+            _join_team(doc, ctx, new_pid, when)
         hid = _record(doc, data, old, new_pid, when, receiving_agency=receiving_agency,
                       transition=transition, reason=reason, not_told=not_told,
                       reassign_actions=reassign_actions, school=school,
@@ -141,6 +144,23 @@ def handover(casebook: Casebook, case_id: str, new_pid: str, *, reason: str,
                 + (" without consent (safeguarding exception)" if safeguarding else ""))
 
     return records.update_case(casebook, case_id, change, author=author)
+
+
+def _joins_team(data: dict, pid: str, when: dt.date, safeguarding) -> bool:
+    """Does the incoming lead join the team with the handover? Once the family has withdrawn
+    consent, 'team add' is refused (a new member would share without consent), so the social
+    worker a child at risk is stepped up to joins with the handover that records the
+    safeguarding exception; under any recorded exception, likewise. Otherwise the new lead
+    comes from the team, as for a nomination."""
+    if pid in facts.team_members(data, when):
+        return False
+    withdrawn = isinstance((data.get("consent") or {}).get("withdrawn"), dict)
+    return safeguarding is not None or withdrawn
+
+
+def _join_team(doc, ctx, pid: str, when: dt.date) -> None:
+    case_list(doc, "team").append({"practitioner": pid, "since": roundtrip.to_yaml_date(when)})
+    ctx.event(doc, "team_joined", when, f"{pid} joined the team at the handover")
 
 
 def _record(doc, data, old: str, new: str, when: dt.date, *, receiving_agency, transition,

@@ -26,19 +26,22 @@ from lpcli.workflow.common import Refusals, check_event_date, require_open, set_
 
 def check_candidate(refusals: Refusals, data: dict, pid: str, directory, *, on: dt.date,
                     family_agreed: bool, manager_agreed: bool, presence: str | None,
-                    family_informed: bool = False, exception: bool = False) -> None:
+                    family_informed: bool = False, exception: bool = False,
+                    joins_team: bool = False) -> None:
     """The rules any new lead professional must meet (nomination and handover alike).
 
     A nominated lead needs the family's and the line manager's agreement and was present or
     agreed beforehand. The named statutory practitioner is not chosen: statute (or the
     conference chair) names them, and the family is informed, not asked. Under a recorded
-    safeguarding ``exception`` the family's agreement cannot be a condition either."""
+    safeguarding ``exception`` the family's agreement cannot be a condition either.
+    ``joins_team``: the change itself adds them to the team (a step-up once the family has
+    withdrawn consent, when 'team add' is refused), so not being in it yet is no refusal."""
     person = directory.get(pid)
     if person is None:
         refusals.add("unknown-practitioner", f"'{pid}' is not in practitioners.yaml")
     elif person.data.get("active") is False:
         refusals.add("practitioner-inactive", f"{pid} is marked as no longer active")
-    if pid not in facts.team_members(data, on):
+    if not joins_team and pid not in facts.team_members(data, on):
         refusals.add("lead-not-in-team",
                      f"{pid} is not working with the child (not in the team); the lead "
                      "professional is chosen from the practitioners already in the team "
