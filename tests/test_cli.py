@@ -121,3 +121,21 @@ def test_a_file_name_that_is_not_utf8_is_still_a_file_name(book, tmp_path):
     result = book.run("calendar", "--as-of", "2026-11-20", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+def _leaves(group, prefix=()):
+    import click
+
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            yield from _leaves(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_command_takes_no_input():
+    """A script passes --no-input to every command it runs: none may refuse the option."""
+    for path in _leaves(cli):
+        result = CliRunner().invoke(cli, [*path, "--no-input", "-h"])
+        assert result.exit_code == 0, (path, result.output)
+    assert "--no-input" not in CliRunner().invoke(cli, ["list", "-h"]).output  # hidden

@@ -38,7 +38,7 @@ from lpcli.cli import (
     team,
     validate,
 )
-from lpcli.cli.base import CONTEXT, INTERNAL_ERROR, LpcliGroup, State
+from lpcli.cli.base import CONTEXT, INTERNAL_ERROR, LpcliGroup, State, accept_no_input
 from lpcli.cli.options import choice
 from lpcli.core import vocabulary
 
@@ -84,6 +84,7 @@ for _command in (
         report.report, reports.overdue, reports.caseload, reports.retention,
         reports.calendar,
         sharing.sync, sharing.hooks, doctor.doctor):
+    accept_no_input(_command)
     cli.add_command(_command)
 
 

@@ -105,6 +105,19 @@ class LpcliGroup(click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
+def accept_no_input(cmd: click.Command) -> None:
+    """Give every command a --no-input flag. Scripts pass it to every command they run; a
+    command that never asks a question takes it (hidden, doing nothing) instead of failing
+    with 'No such option'."""
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            accept_no_input(sub)
+    elif not any(p.name == "no_input" for p in cmd.params):
+        cmd.params.append(click.Option(["--no-input"], is_flag=True, expose_value=False,
+                                       hidden=True, help="Accepted for scripts; this "
+                                       "command asks no questions."))
+
+
 def examples(*lines: str):
     """Put an 'Examples' section (kept verbatim) at the end of a command's --help."""
     def deco(cmd: click.Command):
