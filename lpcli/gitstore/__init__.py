@@ -220,7 +220,8 @@ def identity_for_new_repo(directory: Path, author: str | None, fallback: str | N
     raise EnvironmentProblem(
         "git does not know who you are, so lpcli cannot record who made the change",
         hint="run: git config --global user.name 'Your Name' && "
-             "git config --global user.email you@example.org (or pass --author 'Name <email>')")
+             "git config --global user.email you@example.org (or give it before the "
+             "command: lpcli --author 'Name <email>' COMMAND ...)")
 
 
 def set_identity(root: Path, name: str, email: str) -> None:
@@ -261,7 +262,8 @@ def identity_env(repo, author: str | None) -> dict:
                 "git does not know who you are, so lpcli cannot record who made the change",
                 hint="run: git config --global user.name 'Your Name' && "
                      "git config --global user.email you@example.org "
-                     "(or pass --author 'Name <email>')")
+                     "(or give it before the command: lpcli --author 'Name <email>' "
+                     "COMMAND ...)")
         env.update(GIT_COMMITTER_NAME=env["GIT_AUTHOR_NAME"],
                    GIT_COMMITTER_EMAIL=env["GIT_AUTHOR_EMAIL"])
     return env
