@@ -84,7 +84,7 @@ def test_filters(book):
 
 def test_review_clears_an_overdue_review(book):
     assert book.run("review", "LP-KHGQ2-5F0Q3", "--date", "2026-11-20", "--no-input",
-                    env={"LPCLI_TODAY": "2026-11-20"}).exit_code == 0
+                    "--progress", "Going well", env={"LPCLI_TODAY": "2026-11-20"}).exit_code == 0
     cases = {(i["case"], i["kind"]) for i in book.json("overdue", *AS_OF)}
     assert ("LP-KHGQ2-5F0Q3", "review") not in cases
 
@@ -167,7 +167,8 @@ def test_calendar_parses_and_uids_are_stable(book, tmp_path):
     uids = {str(e["UID"]) for e in events}
     # A review moves the event: same UID series, the next one's number.
     book.run("review", "LP-4F7QK-9M2XA", "--date", "2026-11-20", "--no-input",
-             "--next-review", "2027-01-08", env={"LPCLI_TODAY": "2026-11-20"})
+             "--progress", "Going well", "--next-review", "2027-01-08",
+             env={"LPCLI_TODAY": "2026-11-20"})
     cal2 = icalendar.Calendar.from_ical(book.run("calendar", *AS_OF).output.encode())
     uids2 = {str(e["UID"]) for e in cal2.walk("VEVENT")}
     assert len(uids2 ^ uids) == 2 and "LP-4F7QK-9M2XA-review-5@lpcli" in uids2

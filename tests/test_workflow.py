@@ -284,3 +284,16 @@ def test_an_action_refused_for_its_owner_or_outcome_says_what_to_run(book):
     assert f"lpcli family add {LED} --name NAME" in result.stderr
     assert "its outcomes: O1" in result.stderr
     assert f"lpcli outcome add {LED} TEXT" in result.stderr
+
+
+def test_a_review_that_records_nothing_is_refused(book):
+    """A review restarts the review clock: attendees and a date alone would hide a review
+    that did not happen."""
+    out = refused(book, "review", LED, "--no-input", "--date", "2026-11-20",
+                  "--attendee", "ed-okafor", rules=["empty-review"])
+    assert "--progress" in out
+    refused(book, "review", LED, "--no-input", "--family-satisfaction", "not_asked",
+            rules=["empty-review"])
+    done = book.run("review", LED, "--no-input", "--date", "2026-11-20", "--family-view",
+                    "Much calmer at home")
+    assert done.exit_code == 0, done.output

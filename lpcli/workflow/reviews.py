@@ -30,6 +30,12 @@ REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progres
                "practitioner_views", "plan_changes", "signposting", "exit_strategy",
                "within_timescales", "next_review", "next_review_time", "next_review_venue")
 
+# What a review weighed (the guidance's list): at least one is needed. Who attended and the
+# next date alone say a meeting was held, not that the plan was reviewed.
+WHAT_WAS_REVIEWED = ("changed_circumstances", "progress", "outcome_progress",
+                     "family_satisfaction", "family_view", "child_view", "practitioner_views",
+                     "plan_changes", "signposting", "exit_strategy")
+
 
 def load_review_file(path) -> dict:
     """A prepared review (``--from-file``), checked against the review record's schema."""
@@ -69,6 +75,14 @@ def record_review(casebook, case_id: str, fields: dict, *, author: str | None = 
             if isinstance(item, dict) and item.get("outcome") not in outcomes:
                 refusals.add("unknown-outcome",
                              f"outcome '{item.get('outcome')}' is not in the plan")
+        if not any(fields.get(k) not in (None, "", [], "not_asked") for k in WHAT_WAS_REVIEWED):
+            # A review restarts the review clock (overdue, the calendar): one that records
+            # nothing of what was weighed would hide a review that did not happen.
+            refusals.add("empty-review", "nothing of the review is recorded; give at least "
+                         "one of --progress, --outcome-progress, --changed-circumstances, "
+                         "--family-view, --child-view, --practitioner-views, --plan-changes, "
+                         "--family-satisfaction, --exit-strategy (or answer the questions "
+                         "in a terminal)")
         family = facts.family_ids(data) | {"child"}
         lead = facts.current_lead(data)
         others = [a for a in fields.get("attendees") or [] if a not in family and a != lead]
