@@ -53,7 +53,8 @@ FIGURES = (
                "from the first assessment; the median (90th percentile in 'detail')."),
     Definition("days_to_plan", "Days from lead professional to plan", "days", False,
                "For plans agreed in the period: days from the first lead professional's "
-               "appointment; the median (90th percentile in 'detail')."),
+               "appointment (0 for a plan agreed first); the median (90th percentile in "
+               "'detail')."),
     Definition("nominations_in_grace", "Nominations within the grace period", "%", True,
                "Of first appointments in the period: the share made within "
                "nomination_grace_days of the first assessment."),
@@ -140,8 +141,12 @@ def _median_p90(values: list[int]) -> tuple[float | None, float | None]:
 
 
 def _days(a, b) -> int | None:
+    """Days waited from ``a`` to ``b``; never below 0. The records allow the second step to
+    be dated first (a plan agreed at the meeting that named a lead whose role starts the
+    next week): no wait, not a negative one, which would pull a median below what anyone
+    waited."""
     a, b = as_date(a), as_date(b)
-    return (b - a).days if a and b else None
+    return max(0, (b - a).days) if a and b else None
 
 
 def _share(part: int, whole: int) -> float | None:
