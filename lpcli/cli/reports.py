@@ -105,7 +105,9 @@ def _caseload_text(rows, color: bool) -> str:
                               for ln, r in zip(lines[1:], rows)]
     over = sum(1 for r in rows if r.over_capacity and r.availability != "left")
     cover = sum(r.needs_cover for r in rows)
-    lines.append(f"{len(rows)} practitioners, {sum(r.leads for r in rows)} open cases led"
+    led = sum(r.leads for r in rows)
+    lines.append(f"{len(rows)} practitioner{'s' if len(rows) != 1 else ''}, {led} open "
+                 f"case{'s' if led != 1 else ''} led"
                  + (f", {over} over capacity" if over else "")
                  + (f", {cover} case{'s' if cover != 1 else ''} need{'s' if cover == 1 else ''}"
                     " cover" if cover else ""))
@@ -127,7 +129,7 @@ def _caseload_flags(r) -> str:
                     else "at capacity" if r.at_capacity else "")
         flags += [capacity] if capacity else []
     if r.supervision_overdue:
-        flags.append(f"supervision due {r.supervision_due}")
+        flags.append(f"SUPERVISION OVERDUE (due {r.supervision_due})")
     return "; ".join(flags)
 
 
