@@ -148,12 +148,15 @@ def _check_people(refusals: Refusals, data: dict, people, case_id: str) -> None:
 
 def _agencies(refusals: Refusals, agencies: dict, given, option: str) -> list[str]:
     out = []
-    for name in given:
+    given = list(given)
+    for number, name in enumerate(given, 1):
         spelled = agencies.get(name.strip().casefold())
         if spelled is None:
+            # Which one by its place, not its text: what was typed is never echoed.
+            which = f" (agency number {number} of {len(given)})" if len(given) > 1 else ""
             refusals.add("unknown-agency",
-                         f"{option}: not an agency in practitioners.yaml nor an agency type; "
-                         "agency types are " + ", ".join(vocabulary.AGENCY_TYPES))
+                         f"{option}{which}: not an agency in practitioners.yaml nor an agency "
+                         "type; agency types are " + ", ".join(vocabulary.AGENCY_TYPES))
         elif spelled not in out:
             out.append(spelled)
     return out
