@@ -242,7 +242,7 @@ def test_reports_from_slim_copies_equal_reports_from_records(which, generated, b
 
 
 def _cache_files(book):
-    return list((book.root / ".git" / "lpcli").glob("cache-*.json"))
+    return list((book.root / ".git" / "lpcli").glob("cache-*.sqlite3"))
 
 
 def test_cache_is_used_and_never_stale(book):
@@ -296,8 +296,13 @@ def test_corrupt_or_unwritable_cache_falls_back_to_a_full_run(book, damage):
     elif damage == "truncated":
         cache_file.write_bytes(cache_file.read_bytes()[:1000])
     elif damage == "wrong shape":
-        cache_file.write_text(json.dumps({"format": cachemod.FORMAT, "lpcli": "x",
-                                          "files": [1, 2]}))
+        import marshal
+        import sqlite3
+
+        db = sqlite3.connect(cache_file)
+        db.execute("UPDATE meta SET v = ? WHERE k = 'index'", (marshal.dumps([1, 2]),))
+        db.commit()
+        db.close()
     else:
         cache_file.unlink()
         cache_file.mkdir()  # cannot be read or replaced

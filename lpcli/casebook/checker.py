@@ -127,7 +127,7 @@ class Checker:
             if gd is not None:
                 _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
         tick = (lambda n: progress(None)) if progress else None
-        for file_result in scan(cb, cases, directory, tick, prune=not self.paths):
+        for file_result in scan(cb, cases, directory, tick, prune=not self.paths, slims=False):
             result.diagnostics += file_result.diagnostics
             # Outside the cached diagnostics: a chmod changes no content (permissions.py).
             _add(result.diagnostics, permissions.check_file(file_result.name, file_result.mode))

@@ -115,11 +115,12 @@ def warn_left_out(count: int) -> None:
                    "left out: run 'lpcli validate'", err=True)
 
 
-def iter_cases(cb):
-    """(case_id, data) for every case that passed the gate; the rest are counted on stderr."""
+def iter_cases(cb, status: str | None = None):
+    """(case_id, data) for every case that passed the gate (``status``: only open or only
+    closed ones); the rest are counted on stderr."""
     left_out = []
     with progress(cb) as tick:
-        yield from cb.cases(progress=tick, unreadable=left_out.append)
+        yield from cb.cases(progress=tick, unreadable=left_out.append, status=status)
     warn_left_out(len(left_out))
 
 
