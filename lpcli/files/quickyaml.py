@@ -15,13 +15,14 @@ gives as data, or None when the other loaders must decide. It is never less stri
   spellings lpcli reads as text (``0b101``, ``0X1F``, ``0O17``, ``1_000``, ``-0x1F``) and
   integers longer than lpcli reads as numbers: any file holding one of those spellings is
   handed over. Dates stay text (``parse_datetime=False``);
+* a block scalar header on the last line (yaml-rs reads the empty scalar as a line break);
 * a duplicate key (yaml-rs refuses it), a key yaml-rs read as a number or boolean that then
-  collides with another, a complex key, a text of line breaks only (yaml-rs reads an empty
-  block scalar at the end of a file as one), an empty document, a root that is not a
-  mapping, or any parser error hands the file back.
+  collides with another, a complex key, an empty document, a root that is not a mapping,
+  or any parser error hands the file back.
 
 ``tests/test_fastpath.py`` checks this loader agrees with the strict one over every fixture,
-the hostile corpus, generated casebooks and random scalars.
+the hostile corpus, generated casebooks and random documents; without yaml-rs installed
+``load`` always hands over, and lpcli reads every file the strict way.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ _FLOW = re.compile(r"[\[{](?![\]}])")
 # A line of spaces only: in a block scalar it can be an error yaml-rs lets pass ("more
 # indented follow up line than first in a block scalar").
 _BLANK_WITH_SPACES = re.compile(r"(?m:^ +\r?$)")
+# A block scalar header on the last line: yaml-rs reads the empty scalar as a line break
+# where YAML (and the strict loader) read nothing.
+_HEADER_AT_END = re.compile(r"[|>][-+0-9]*[ ]*(?:#.*)?$")
 
 
 def _word_before(text: str, at: int) -> str:
@@ -86,6 +90,8 @@ def _different(text: str) -> bool:
     if _ODD_CHARACTER.search(text) or _numberish(text):
         return True
     if ("[" in text or "{" in text) and _FLOW.search(text):
+        return True
+    if _HEADER_AT_END.search(text.rstrip().rsplit("\n", 1)[-1]):
         return True
     return (" \n" in text or " \r" in text or text.endswith(" ")) \
         and _BLANK_WITH_SPACES.search(text) is not None
@@ -115,35 +121,43 @@ class _Fallback(Exception):
     pass
 
 
-def _text(value: str) -> str:
-    if value and not value.strip("\n"):
-        # Only line breaks: yaml-rs gives an empty block scalar at the end of the file a
-        # line break where YAML (and the strict loader) give nothing.
-        raise _Fallback
-    return value
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+_CONTAINERS = (dict, list)
 
 
 def _plain(value, depth):
-    """The data as the strict loader builds it: keys as text, nothing deeper than it reads."""
+    """The data as the strict loader builds it: keys as text, nothing deeper than it reads,
+    nothing but what JSON holds. Walks the containers only (the scalars' types are taken
+    all at once): this runs on every case file."""
     if depth >= MAX_DEPTH:
         raise _Fallback
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if isinstance(key, str):
-                _text(key)
-            else:
-                if key is not None and not isinstance(key, (bool, int, float)):
-                    raise _Fallback  # a complex key: the strict loader explains it
-                key = key_text(key)
-                if key in value or key in out:
-                    raise _Fallback  # '1: a' beside "'1': b": a duplicate for lpcli
-            out[key] = _plain(item, depth + 1)
-        return out
-    if isinstance(value, list):
-        return [_plain(item, depth + 1) for item in value]
-    if isinstance(value, str):
-        return _text(value)
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    raise _Fallback  # a type lpcli's loaders never make (a date, bytes...)
+    if type(value) is dict:
+        if set(map(type, value)) != {str}:
+            converted = _text_keys(value)
+            value.clear()  # in place: the container holding it keeps it
+            value.update(converted)
+        items = value.values()
+    else:
+        items = value
+    types = set(map(type, items))
+    if not types <= _SCALAR_TYPES:
+        if not types <= _SCALAR_TYPES | {dict, list}:
+            raise _Fallback  # a type lpcli's loaders never make (a date, bytes...)
+        for item in items:
+            if type(item) in _CONTAINERS:
+                _plain(item, depth + 1)
+    return value
+
+
+def _text_keys(value: dict) -> dict:
+    """Keys yaml-rs read as numbers, booleans or null, as the strict loader keeps them."""
+    out = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            if key is not None and not isinstance(key, (bool, int, float)):
+                raise _Fallback  # a complex key: the strict loader explains it
+            key = key_text(key)
+            if key in value or key in out:
+                raise _Fallback  # '1: a' beside "'1': b": a duplicate for lpcli
+        out[key] = item
+    return out
