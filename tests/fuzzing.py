@@ -121,7 +121,7 @@ SETTINGS_STRINGS: list[tuple[str, object]] = [
 
 SETTINGS_PATHS = [
     ("agency",), ("case_id_prefix",), ("review_interval_weeks",), ("first_review_weeks",),
-    ("nomination_grace_days",), ("consent_review_months",), ("timezone",),
+    ("nomination_grace_days",), ("consent_review_months",), ("timezone",), ("language",),
     ("retention",), ("retention", "years_after_closure"), ("retention", "until_age"),
     ("sync",), ("sync", "remote"), ("sync", "auto_push"),
 ]
@@ -511,6 +511,7 @@ def reading_commands(case: str, to: str) -> list[list[list[str]]]:
         [["render", "handover", case, "--format", "md"],
          ["render", "handover", case, "--to", to]],
         [["nominate", case, "--suggest", "--format", "json"]],
+        [["find", "a", "--format", "json"], ["find", "RV1"]],
     ]
 
 

@@ -210,7 +210,7 @@ def test_new_prints_the_id_alone_and_the_next_commands_on_stderr(book, monkeypat
     result = book.run("new", "--name", "Test Child", "--dob", "2020-01-01", "--no-input")
     assert "lpcli family add" not in result.output   # not a terminal: the ID alone
     monkeypatch.setattr(output, "stderr_is_terminal", lambda: True)
-    result = book.run("new", "--name", "Test Child", "--dob", "2020-01-01", "--no-input")
+    result = book.run("new", "--name", "Other Child", "--dob", "2020-01-01", "--no-input")
     assert result.exit_code == 0
     case_id = result.stdout.strip()
     assert result.stdout == f"{case_id}\n"

@@ -380,6 +380,22 @@ def test_reports_from_slim_copies_equal_reports_from_records(which, generated, b
             [r.as_dict() for r in caseload.caseloads(cb, as_of, cases=slim.items())]
         assert ical.events(cb, as_of, actions=True, names=True, cases=full.items()) == \
             ical.events(cb, as_of, actions=True, names=True, cases=slim.items())
+    from lpcli.reports import find as fd
+    from lpcli.workflow.intake import already_known
+
+    for q in ("Hart", "amelia", "Millie", "RV1", "rv1 4qt", "2018-02-14", "14/02/2018",
+              "Brookside", "Hillcrest Academy", "Oscar Smith", "O'Brien", "Emelia", "Dav"):
+        query = fd.parse(q)
+        assert [f.as_dict() for f in fd.search(full.items(), query)] == \
+            [f.as_dict() for f in fd.search(slim.items(), query)], q
+    for cid, data in list(full.items())[:40]:
+        child = data["child"]
+        born = child.get("date_of_birth") or child.get("expected_date")
+        ask = {"given": child["given_name"], "family": child["family_name"],
+               "dob": dt.date.fromisoformat(born),
+               "postcode": (child.get("address") or {}).get("postcode")}
+        assert already_known(full.items(), **ask) == already_known(slim.items(), **ask)
+        assert cid in [k.case_id for k in already_known(slim.items(), **ask)]
     for rule in ({"years_after_closure": 1}, {"until_age": 18}, {"until_age": 3},
                  {"years_after_closure": 6, "until_age": 25}):
         settings = {**cb.settings, "retention": rule}

@@ -387,11 +387,12 @@ def small_disk(tmp_path):
 
 
 def fill(disk: Path) -> None:
-    with open(disk / "filler", "wb") as fh:
+    # Unbuffered: with a buffer, the bytes that did not fit are written again on close,
+    # which raises ENOSPC a second time outside the try.
+    with open(disk / "filler", "wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
-                fh.flush()
         except OSError:
             pass
 

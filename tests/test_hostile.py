@@ -38,6 +38,7 @@ SHOWERS = [  # their job is to show the record: personal data only when they suc
     ["show", MODEL_CASE], ["show", MODEL_CASE, "--format", "json"],
     ["render", "plan", MODEL_CASE, "--format", "md"],
     ["render", "handover", MODEL_CASE, "--format", "md"],
+    ["find", "Zephyrine"], ["find", "2018-02-13", "--format", "json"],
 ]
 # An $EDITOR that needs no terminal: it adds a comment line to the file it is given.
 EDITOR_SCRIPT = "import sys\nopen(sys.argv[1], 'a', encoding='utf-8').write('# checked\\n')\n"
@@ -188,7 +189,7 @@ def test_edit_that_saves_non_utf8_is_refused(bare_book, tmp_path):
 
 CASE_COMMANDS = [["show"], ["history"], ["edit"], ["render", "plan"], ["render", "handover"],
                  ["review"], ["nominate"], ["action", "add"], ["action", "update"],
-                 ["outcome", "add"], ["handover"], ["close"], ["reopen"]]
+                 ["outcome", "add"], ["handover"], ["close"], ["reopen"], ["link"]]
 
 
 @pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "--output=x", "LP-\u0661\u0662\u0663-ABCDE",

@@ -83,7 +83,8 @@ def test_add_to_a_new_casebook_is_one_commit_and_a_valid_directory(empty):
     assert result.stdout.startswith("practitioners.yaml: fs-strand added (commit ")
     committed_once(empty, head, "fs-strand added")
     text = (empty.root / "practitioners.yaml").read_text()
-    assert text.startswith("# Practitioners who work with children")  # the comments stay
+    assert text.startswith("# yaml-language-server: $schema=.lpcli/schemas/practitioners"
+                           ".schema.json\n# Practitioners who work with children")  # comments
     assert "practitioners:\n  - id: fs-strand\n" in text  # a block list, not [{...}]
     assert f"    phone: '{PHONE}'\n" in text and "statutory_roles: [key_worker]" in text
     assert directory(empty)["fs-strand"] == {

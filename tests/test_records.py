@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
@@ -54,7 +53,7 @@ def test_new_show_list_and_one_clean_commit(book):
 def test_new_ids_are_opaque_and_allow_listed(book):
     from lpcli.core.caseid import is_case_id
 
-    ids = {new_case(book) for _ in range(3)}
+    ids = {new_case(book, "--different-child") for _ in range(3)}  # one name, three children
     assert len(ids) == 3
     for case_id in ids:
         assert is_case_id(case_id) and case_id.startswith("LP-")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import html as htmllib
 import os
 import re
 
 import pytest
 
 from conftest import FIXTURES
+from pseudo import PSEUDO, add_pseudo_catalogue
 
 PLAN_CASE = "LP-4F7QK-9M2XA"
 HANDOVER_CASE = "LP-RVKC0-XRF53"   # handed over to Hillcrest Academy, which consent limits
@@ -17,15 +18,33 @@ GOLDEN = FIXTURES.parent / "golden"
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} & \"quotes\" 'x' \u202eRTL"
 
 
-@pytest.mark.parametrize("kind, case_id, fmt", [
-    ("plan", PLAN_CASE, "html"), ("plan", PLAN_CASE, "md"),
-    ("handover", HANDOVER_CASE, "html"), ("handover", HANDOVER_CASE, "md"),
-])
-def test_golden_documents(book, kind, case_id, fmt):
-    """Rendered documents match the reviewed golden files (LPCLI_UPDATE_GOLDEN=1 rewrites)."""
-    result = book.run("render", kind, case_id, "--format", fmt, *AS_OF)
+OVERDUE_CASE = "LP-JH0F6-6AAVE"   # first review was due 2026-11-11: overdue on 2026-11-20
+NO_PLAN_CASE = "LP-YAPSH-JPS2T"   # no assessment, no lead professional, no plan
+GOLDEN_DOCUMENTS = [
+    *[(kind, case_id, fmt, language, extra)
+      for kind, case_id in (("plan", PLAN_CASE), ("handover", HANDOVER_CASE))
+      for fmt in ("html", "md") for language in ("en", PSEUDO) for extra in ((),)],
+    ("plan", PLAN_CASE, "html", "en", ("--large-print",)),
+    ("plan", OVERDUE_CASE, "md", "en", ()), ("plan", OVERDUE_CASE, "html", "en", ()),
+    ("plan", NO_PLAN_CASE, "md", "en", ()), ("plan", NO_PLAN_CASE, "html", "en", ()),
+]
+
+
+def _golden_name(kind, case_id, fmt, language, extra) -> str:
+    return f"{kind}-{case_id}{''.join(x.replace('--', '.') for x in extra)}.{language}.{fmt}"
+
+
+@pytest.mark.parametrize("kind, case_id, fmt, language, extra", GOLDEN_DOCUMENTS,
+                         ids=[_golden_name(*d) for d in GOLDEN_DOCUMENTS])
+def test_golden_documents(book, kind, case_id, fmt, language, extra):
+    """Rendered documents match the reviewed golden files, for each document and language
+    (LPCLI_UPDATE_GOLDEN=1 rewrites them: review the diff)."""
+    if language == PSEUDO:
+        add_pseudo_catalogue(book)
+    result = book.run("render", kind, case_id, "--format", fmt, "--language", language,
+                      *extra, *AS_OF)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"{kind}-{case_id}.{fmt}"
+    golden = GOLDEN / _golden_name(kind, case_id, fmt, language, extra)
     if os.environ.get("LPCLI_UPDATE_GOLDEN"):
         golden.write_text(result.output, encoding="utf-8")
     assert result.output == golden.read_text(encoding="utf-8")
@@ -35,7 +54,7 @@ def test_html_is_self_contained_with_print_stylesheet(book):
     html = book.run("render", "plan", PLAN_CASE, *AS_OF).output
     assert "<style>" in html and "@page" in html and "size: A4" in html
     assert "counter(page)" in html and f"Case {PLAN_CASE}" in html
-    assert not re.search(r"""(src|href)=["'](?!data:)""", html)   # nothing fetched
+    assert not re.search(r"""(src|href)=["'](?!data:|tel:|mailto:)""", html)  # nothing fetched
     large = book.run("render", "plan", PLAN_CASE, "--large-print", *AS_OF).output
     assert "font-size: 16pt" in large and "font-size: 16pt" not in html
 
@@ -64,9 +83,11 @@ def test_plan_pdf_holds_what_the_family_needs(book, tmp_path):
 
 
 def test_pdf_default_file_name(book, tmp_path, monkeypatch):
+    """Into the casebook's documents/, which git ignores, wherever it is run from."""
     monkeypatch.chdir(tmp_path)
     assert book.run("render", "plan", PLAN_CASE, "--format", "pdf", *AS_OF).exit_code == 0
-    assert (tmp_path / f"{PLAN_CASE}-plan.pdf").exists()
+    assert (book.root / "documents" / f"{PLAN_CASE}-plan.pdf").exists()
+    assert not (tmp_path / f"{PLAN_CASE}-plan.pdf").exists() and book.status() == ""
 
 
 def test_missing_weasyprint_is_a_clear_error(book, monkeypatch, tmp_path):
@@ -81,7 +102,7 @@ def test_missing_weasyprint_is_a_clear_error(book, monkeypatch, tmp_path):
 
 
 def test_handover_leaves_out_what_consent_withholds(book):
-    html = book.run("render", "handover", HANDOVER_CASE, *AS_OF).output
+    html = htmllib.unescape(book.run("render", "handover", HANDOVER_CASE, *AS_OF).output)
     assert "Dad left last year" not in html              # family history: withheld
     assert "behind on rent" not in html                  # money matters: withheld
     assert "Stomach aches" in html                       # emotional needs: shared
@@ -116,7 +137,7 @@ def test_hostile_text_renders_literally_in_html(book):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &amp; &#34;quotes&#34; &#39;x&#39;" \
         in html
-    assert "49" not in html.split("At the last review")[1][:2000]
+    assert "49" not in html.split("At the last meeting")[1][:2000]
     assert "\u202e" not in html and "[U+202E]RTL" in html
 
 

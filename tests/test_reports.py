@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 
-import pytest
 
 AS_OF = ["--as-of", "2026-11-20"]
 # Exactly what casebook-example/README.md says is overdue on 2026-11-20.

@@ -133,6 +133,30 @@ def test_review_moves_next_review_due(book):
         f"{LED}: review recorded, next review 2027-01-08"
 
 
+def test_review_records_the_next_meetings_time(book):
+    result = book.run("review", LED, "--date", "2026-11-20", "--progress", "Better",
+                      "--next-review", "2027-01-08", "--next-review-time", "9:30",
+                      "--next-review-venue", "Family room")
+    assert result.exit_code == 0, result.output
+    last = book.json("show", LED)["reviews"][-1]
+    assert last["next_review_time"] == "09:30" and last["next_review_venue"] == "Family room"
+    assert "next_review_time: 09:30" in book.case(LED).read_text()
+    assert book.run("validate").exit_code == 0
+    bad = book.run("review", LED, "--next-review-time", "9.30pm", "--progress", "x")
+    assert bad.exit_code == 2 and "HH:MM" in bad.output
+
+
+def test_a_review_time_without_its_date_is_invalid(book):
+    case = book.case(LED)
+    case.write_text(case.read_text().replace("    next_review: 2026-12-16\n", "", 1))
+    result = book.run("validate", str(case))
+    assert result.exit_code == 1
+    assert "a time for the next review needs its date" in result.output
+    case.write_text(book.case(LED).read_text().replace("next_review_time: '15:30'",
+                                                       "next_review_time: '25:30'"))
+    assert "must be a time of day written HH:MM" in book.run("validate", str(case)).output
+
+
 def test_review_default_interval_and_from_file(book, tmp_path):
     prepared = tmp_path / "review.yaml"
     prepared.write_text("progress: From the file\nfamily_view: Mixed\n"

@@ -13,18 +13,26 @@ from __future__ import annotations
 from lpcli.check.history import history
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 8  # 8: the report's history, the lead's start, handovers (issues 14 and 17)
+# 10: one more than either side of the issue 18 merge (main's 9, issue18-perf's 8), so that
+# no cache written by either is read as the other: the report's history, the lead's start,
+# handovers (issues 14 and 17), what 'lpcli find' reads (known_as, postcode, school name,
+# links; issue 15), kept in SQLite (issue 18).
+FORMAT = 10
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
 # What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
 # retention; the lead's start date for a plan due after appointment, handovers for a step-up
-# after consent was withdrawn). The differential test checks every report gives the same answer from this as
-# from the case. (The dates of birth are for retention's until_age rule; the cache holds
-# nothing .git/objects does not, and README says to delete it with a case.)
+# after consent was withdrawn; find). The differential test checks every report gives the same
+# answer from this as from the case. (The dates of birth are for retention's until_age rule,
+# and with the known-as name, postcode and school for 'lpcli find' and the check 'lpcli new'
+# makes; the cache holds nothing .git/objects does not, and README says to delete it with a
+# case.)
 _SLIM = {
     "id": None, "status": None, "opened": None,
-    "child": ("given_name", "family_name", "date_of_birth", "expected_date"),
+    "child": ("given_name", "family_name", "known_as", "date_of_birth", "expected_date",
+              "address", "school"),
+    "links": None,
     "closure": ("date", "reason"),
     "assessment": ("date", "outcome"),
     "statutory": ("status", "practitioner"),
@@ -53,6 +61,7 @@ def slim(case: dict) -> dict:
         out["plan"] = p
     elif "plan" in case:
         out["plan"] = plan
+    _slim_child(out)
     withdrawn = (case.get("consent") or {}).get("withdrawn")
     if isinstance(withdrawn, dict):  # its notes are the family's words: only the date
         out["consent"]["withdrawn"] = {k: withdrawn[k] for k in ("date",) if k in withdrawn}
@@ -68,6 +77,32 @@ def slim(case: dict) -> dict:
                             if isinstance(h, dict) else h for h in handovers]
     out["history"] = history(case)  # what the service report counts (check/history.py)
     return out
+
+
+def _slim_child(out: dict) -> None:
+    """Of the address only the postcode, of the school only its name (for 'lpcli find')."""
+    child = out.get("child")
+    if not isinstance(child, dict):
+        return
+    for key, keep in (("address", "postcode"), ("school", "name")):
+        value = child.get(key)
+        if isinstance(value, dict):
+            if keep in value:
+                child[key] = {keep: value[keep]}
+            else:
+                del child[key]
+
+
+def links(slim: dict | None) -> list | None:
+    """What validate's check across cases reads of a case's links (``linkcheck.py``): None
+    for a file that failed the gate, else the links (case and relationship), often none."""
+    if slim is None:
+        return None
+    found = slim.get("links")
+    if not isinstance(found, list):
+        return []
+    return [{k: x[k] for k in ("case", "relationship") if k in x}
+            for x in found if isinstance(x, dict)]
 
 
 def diags_to_json(diags) -> list:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lpcli.casebook.book import Casebook, Directory
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
+from lpcli.casebook.linkcheck import check_links
 from lpcli.casebook.scan import scan
 from lpcli.check import permissions
 from lpcli.check.gate import check, check_loaded
@@ -108,8 +109,6 @@ class Checker:
         others, cases = targets
         for path in others:
             kind = self._kind(path)
-            if progress:
-                progress(path)
             rel = cb.relative(path)
             if kind is None:
                 result.diagnostics.append(Diagnostic(
@@ -126,11 +125,15 @@ class Checker:
             gd = git_dir(cb.root)
             if gd is not None:
                 _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
-        tick = (lambda n: progress(None)) if progress else None
-        for file_result in scan(cb, cases, directory, tick, prune=not self.paths, slims=False):
+        # No slim copies: the check across cases reads each case's links, which the scan
+        # gives from the cache's index (``FileResult.links``).
+        scanned = scan(cb, cases, directory, progress, prune=not self.paths, slims=False)
+        for file_result in scanned:
             result.diagnostics += file_result.diagnostics
             # Outside the cached diagnostics: a chmod changes no content (permissions.py).
             _add(result.diagnostics, permissions.check_file(file_result.name, file_result.mode))
+        if not self.paths:
+            result.diagnostics += check_links(cb, scanned)
         result.files_checked = len(others) + len(cases)
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(

@@ -38,12 +38,31 @@ def journal_path(repo) -> Path:
     return Path(repo.git_dir) / JOURNAL
 
 
-def write_journal(repo, path: Path, old: bytes | None, new: bytes) -> None:
+def write_journal(repo, changes) -> None:
+    """Note the files about to change: ``changes`` is ``[(path, old bytes or None, new
+    bytes)]``, one file or several committed together (``records.update_cases``)."""
     journal = journal_path(repo)
     journal.parent.mkdir(mode=0o700, exist_ok=True)
-    record = {"format": 1, "file": gitstore.rel_path(repo, path), "old": _sha256(old),
-              "new": _sha256(new)}
+    files = [{"file": gitstore.rel_path(repo, path), "old": _sha256(old), "new": _sha256(new)}
+             for path, old, new in changes]
+    # One file: format 1, as before several files could change in one commit.
+    record = {"format": 1, **files[0]} if len(files) == 1 else {"format": 2, "files": files}
     atomic_write_bytes(journal, json.dumps(record).encode("utf-8"))
+
+
+def _entries(record) -> list[tuple[str, str]]:
+    """(file, hash of its new content) for each file a journal names; format 1 (one file,
+    before several could change in one commit) is read too."""
+    files = record["files"] if record.get("format") == 2 else [record]
+    out = []
+    for entry in files:
+        rel, new_hash = entry["file"], entry["new"]
+        if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
+            raise ValueError(rel)
+        out.append((rel, new_hash))
+    if not out:
+        raise ValueError("no files")
+    return out
 
 
 def drop_journal(repo) -> None:
@@ -62,63 +81,79 @@ def _read_current(path: Path) -> bytes | None:
     return None if problem.rule == "missing" else b"\0not a regular file"
 
 
-def recover_interrupted_write(repo, backup: Path | None = None) -> str | None:
+def recover_interrupted_write(repo, backups: dict | None = None) -> str | None:
     """Finish what an interrupted write left, from its journal. Call under the lock.
 
     Returns a note for the user when something was put back, else None. Refuses (and keeps
-    the journal) when the file holds content that is neither the committed version nor the
-    interrupted write: that is someone's work, and lpcli does not guess. ``backup`` is a
-    hard link to the file as it was, when the failing command made one.
+    the journal) when a file holds content that is neither the committed version nor the
+    interrupted write: that is someone's work, and lpcli does not guess. ``backups`` maps a
+    file's path to a hard link to it as it was, when the failing command made one. A write
+    of several files is one commit: they are put back together, or (one changed since) none.
     """
     journal = journal_path(repo)
     try:
-        record = json.loads(journal.read_bytes())
-        rel, new_hash = record["file"], record["new"]
-        if not isinstance(rel, str) or ".." in Path(rel).parts or Path(rel).is_absolute():
-            raise ValueError(rel)
+        entries = _entries(json.loads(journal.read_bytes()))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise RepositoryStateError(
             f"lpcli's write journal (.git/{JOURNAL.as_posix()}) cannot be read",
             hint="check 'git status' and 'git log -1' look right, then delete that file")
+    names = ", ".join(rel for rel, _ in entries)
     if (Path(repo.git_dir) / "index.lock").exists():
         raise RepositoryStateError(
-            f"an lpcli command was interrupted while changing {rel}, and git's index is "
+            f"an lpcli command was interrupted while changing {names}, and git's index is "
             "locked (.git/index.lock exists), so it cannot be put back yet",
             hint="if no git command is running, delete .git/index.lock and run the command "
                  "again: lpcli then puts the file back as it was committed")
-    path = Path(repo.working_tree_dir) / rel
-    committed = gitstore.committed_bytes(repo, path)
-    current = _read_current(path)
-    note = None
-    if _sha256(committed) == new_hash:
-        pass  # the commit landed before the process died: only the journal is left
-    elif current == committed:
-        _unstage(repo, path, rel)  # never written, or already put back
-    elif _sha256(current) == new_hash:
-        # The interrupted write: it was never committed, and the command that made it never
-        # said it had succeeded. Put back the committed version, the way a failed command
-        # leaves things.
-        try:
-            _put_back(path, committed, backup)
-        except OSError as exc:
+    states = []
+    for rel, new_hash in entries:
+        path = Path(repo.working_tree_dir) / rel
+        committed = gitstore.committed_bytes(repo, path)
+        current = _read_current(path)
+        if _sha256(committed) == new_hash:
+            state = "landed"  # the commit landed before the process died
+        elif current == committed:
+            state = "unstage"  # never written, or already put back
+        elif _sha256(current) == new_hash:
+            state = "put back"
+        else:
             raise RepositoryStateError(
-                f"{rel} holds the change of an lpcli command that failed or was interrupted, "
-                f"not committed, and it could not be put back yet ({cause(exc)})",
-                hint="free some space if the disk is full, then run the command again: "
-                     "lpcli puts the committed version back first")
+                f"an lpcli command was interrupted while changing {rel}, and the file has "
+                "been changed again since; lpcli has left it as it is",
+                hint=f"look at it ('git diff -- {rel}'), commit or discard that change, then "
+                     f"delete .git/{JOURNAL.as_posix()} and try again")
+        states.append((rel, path, committed, state))
+    put_back = []
+    for rel, path, committed, state in states:
+        if state == "landed":
+            continue
+        if state == "put back":
+            _restore(rel, path, committed, (backups or {}).get(path))
+            put_back.append(rel)
         _unstage(repo, path, rel)
-        note = (f"an earlier lpcli command was interrupted before it committed {rel}; "
-                "the file was put back as it was committed")
-    else:
-        raise RepositoryStateError(
-            f"an lpcli command was interrupted while changing {rel}, and the file has been "
-            "changed again since; lpcli has left it as it is",
-            hint=f"look at it ('git diff -- {rel}'), commit or discard that change, then "
-                 f"delete .git/{JOURNAL.as_posix()} and try again")
     drop_journal(repo)
-    return note
+    if not put_back:
+        return None
+    if len(put_back) == 1:
+        return (f"an earlier lpcli command was interrupted before it committed {put_back[0]}; "
+                "the file was put back as it was committed")
+    return (f"an earlier lpcli command was interrupted before it committed "
+            f"{', '.join(put_back)}; the files were put back as they were committed")
+
+
+def _restore(rel: str, path: Path, committed: bytes | None, backup: Path | None) -> None:
+    """The interrupted write: it was never committed, and the command that made it never
+    said it had succeeded. Put back the committed version, the way a failed command leaves
+    things."""
+    try:
+        _put_back(path, committed, backup)
+    except OSError as exc:
+        raise RepositoryStateError(
+            f"{rel} holds the change of an lpcli command that failed or was interrupted, "
+            f"not committed, and it could not be put back yet ({cause(exc)})",
+            hint="free some space if the disk is full, then run the command again: "
+                 "lpcli puts the committed version back first")
 
 
 def _put_back(path: Path, committed: bytes | None, backup: Path | None) -> None:

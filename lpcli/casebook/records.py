@@ -209,26 +209,49 @@ def update_file(casebook: Casebook, target: Target, change, *,
     session = Session(casebook, author)
     with casebook_lock(session.repo):
         prepare(casebook, session)
-        if not target.path.exists():
-            if target.case_id:
-                raise CaseNotFound(f"no case {target.case_id} in this casebook",
-                                   hint="run 'lpcli list --status all' to see the case IDs")
-            raise EnvironmentProblem(f"{target.rel} is missing from the casebook",
-                                     hint="restore it with 'git checkout -- " + target.rel + "'")
-        gitstore.check_writable(session.repo, [target.path])
-        text, problem = read_text_safely(target.path)
-        if problem is not None:
-            raise InvalidRecord(f"{target.rel} cannot be read: {problem.message}")
-        # The change functions trust the schema's shapes: a file that fails it is refused
-        # here, before any of them sees it (FileHasErrors, exit 1).
-        data = admit(target.rel, target.kind, loader.load(text))
-        ctx = ChangeContext(casebook, session, data, dates.today(casebook.settings))
-        rt = roundtrip.RoundTrip(text)
-        what = change(rt.doc, ctx)
-        new_text = rt.dump()
-        if new_text == text:
-            raise EnvironmentProblem(f"nothing to change: {target.rel} already says that")
-        return _write_and_commit(casebook, session, target, text, new_text, what)
+        pending, what = _apply(casebook, session, target, change)
+        return _commit_files(casebook, session, [pending], f"{target.subject}: {what}")
+
+
+def _apply(casebook: Casebook, session: Session, target: Target, change):
+    """Under the lock: the file re-read through the gate and ``change`` applied to a
+    round-trip copy; (the change to write, what happened)."""
+    if not target.path.exists():
+        if target.case_id:
+            raise CaseNotFound(f"no case {target.case_id} in this casebook",
+                               hint="run 'lpcli list --status all' to see the case IDs")
+        raise EnvironmentProblem(f"{target.rel} is missing from the casebook",
+                                 hint="restore it with 'git checkout -- " + target.rel + "'")
+    gitstore.check_writable(session.repo, [target.path])
+    text, problem = read_text_safely(target.path)
+    if problem is not None:
+        raise InvalidRecord(f"{target.rel} cannot be read: {problem.message}")
+    # The change functions trust the schema's shapes: a file that fails it is refused
+    # here, before any of them sees it (FileHasErrors, exit 1).
+    data = admit(target.rel, target.kind, loader.load(text))
+    ctx = ChangeContext(casebook, session, data, dates.today(casebook.settings))
+    rt = roundtrip.RoundTrip(text)
+    what = change(rt.doc, ctx)
+    new_text = rt.dump()
+    if new_text == text:
+        raise EnvironmentProblem(f"nothing to change: {target.rel} already says that")
+    return Pending(target, text, new_text), what
+
+
+def update_cases(casebook: Casebook, changes, *, author: str | None = None) -> Written:
+    """``update_case`` for several cases changed together (a link written on both sides):
+    ``changes`` is ``[(case_id, change)]``, each read, changed and validated under one lock,
+    all written or none, in one commit named for the first (``<CASE-ID>: <what>``, the
+    first change's words)."""
+    session = Session(casebook, author)
+    with casebook_lock(session.repo):
+        prepare(casebook, session)
+        pending, whats = [], []
+        for case_id, change in changes:
+            p, what = _apply(casebook, session, Target.case(casebook, case_id), change)
+            pending.append(p)
+            whats.append(what)
+        return _commit_files(casebook, session, pending, f"{changes[0][0]}: {whats[0]}")
 
 
 def update_case(casebook: Casebook, case_id: str, change, *, author: str | None = None) -> Written:
@@ -258,9 +281,11 @@ def replace_text(casebook: Casebook, target: Target, new_text: str, what: str,
 
 
 def create_case(casebook: Casebook, case_id: str, text, what: str,
-                *, author: str | None = None) -> Written:
+                *, author: str | None = None, also=()) -> Written:
     """A new case file. ``text``: the file's text, or a function of the author's name
-    giving it (the case's event log names who opened it)."""
+    giving it (the case's event log names who opened it). ``also``: ``[(case_id, change)]``
+    for existing cases changed in the same commit (a new episode's link, on the earlier
+    one)."""
     target = Target.case(casebook, case_id)
     session = Session(casebook, author)
     if callable(text):
@@ -270,49 +295,88 @@ def create_case(casebook: Casebook, case_id: str, text, what: str,
         gitstore.check_writable(session.repo)
         if target.path.exists() or target.path.is_symlink():
             raise EnvironmentProblem(f"case {case_id} already exists")
+        others = [_apply(casebook, session, Target.case(casebook, other), change)[0]
+                  for other, change in also]
         target.path.parent.mkdir(parents=True, exist_ok=True)
-        return _write_and_commit(casebook, session, target, None, text, what)
+        return _commit_files(casebook, session, [Pending(target, None, text), *others],
+                             f"{target.subject}: {what}")
+
+
+@dataclass
+class Pending:
+    """One file of a change: its target, its text before (None: a new file) and after."""
+
+    target: Target
+    old_text: str | None
+    new_text: str
 
 
 def _write_and_commit(casebook, session, target: Target, old_text, new_text, what) -> Written:
-    diags = refuse_if_invalid(casebook, target, new_text)
-    message = f"{target.subject}: {what}"
-    repo, path = session.repo, target.path
-    new = new_text.encode("utf-8")
+    return _commit_files(casebook, session, [Pending(target, old_text, new_text)],
+                         f"{target.subject}: {what}")
+
+
+def _refuse_if_any_invalid(casebook: Casebook, pending: list) -> list:
+    """Every file validated as it will be written; the warnings, or a refusal naming every
+    error in every file."""
+    diags = []
+    for p in pending:
+        diags += validate_text(casebook, p.target, p.new_text)
+    errors = [d for d in diags if d.severity == ERROR]
+    if errors:
+        first = pending[0].target
+        raise InvalidRecord(
+            f"the change would leave {_broken(first, errors)} invalid, so nothing was written",
+            diagnostics=errors,
+            hint=f"fix the problems listed (for example with '{first.fix_hint}') and try "
+                 "again")
+    return diags
+
+
+def _commit_files(casebook, session, pending: list, message: str) -> Written:
+    """Validate, journal, write atomically and commit once: every file of ``pending``, or
+    (on any failure) none, each put back as it was committed."""
+    diags = _refuse_if_any_invalid(casebook, pending)
+    repo = session.repo
+    paths = [p.target.path for p in pending]
+    rel = ", ".join(p.target.rel for p in pending)
     try:
-        journal.write_journal(repo, path, None if old_text is None else old_text.encode("utf-8"),
-                              new)
+        journal.write_journal(repo, [(p.target.path, None if p.old_text is None
+                                      else p.old_text.encode("utf-8"),
+                                      p.new_text.encode("utf-8")) for p in pending])
     except OSError as exc:
-        raise _write_failed(target.rel, exc) from None  # nothing written yet
-    backup = journal.link_backup(path)
+        raise _write_failed(rel, exc) from None  # nothing written yet
+    backups = {path: journal.link_backup(path) for path in paths}
     try:
         _test_crash("after-journal")
-        atomic_write_bytes(path, new)
+        for p in pending:
+            atomic_write_bytes(p.target.path, p.new_text.encode("utf-8"))
         _test_crash("after-rename")
-        sha = gitstore.commit(repo, [path], message, session.env)
+        sha = gitstore.commit(repo, paths, message, session.env)
         _test_crash("after-commit")
     except BaseException as exc:
-        # Put the casebook back exactly as it was (the committed version, index unstaged),
+        # Put the casebook back exactly as it was (the committed versions, index unstaged),
         # by the same journal recovery a killed command gets on the next run.
         try:
-            journal.recover_interrupted_write(repo, backup)
+            journal.recover_interrupted_write(repo, backups)
         except LpcliError as cleanup:
             # Still no space, say: the journal stays, and the next command finishes the job.
             raise EnvironmentProblem(
                 f"the change failed ({journal.cause(exc)}); {cleanup.message}",
                 hint=cleanup.hint) from exc
         if isinstance(exc, OSError):
-            raise _write_failed(target.rel, exc) from None
+            raise _write_failed(rel, exc) from None
         raise
     finally:
-        if backup is not None:
-            with contextlib.suppress(OSError):
-                backup.unlink()
+        for backup in backups.values():
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
     with contextlib.suppress(OSError):  # the commit is made: a journal left is harmless
         journal.drop_journal(repo)
-    if target.kind != "case":
+    if any(p.target.kind != "case" for p in pending):
         casebook.forget()  # the directory or settings just changed
     # A change to the directory changes what every case's diagnostics depend on: the cache
     # notices by itself (its context hashes practitioners.yaml).
-    return Written(target.subject, sha, message, [d for d in diags if d.severity != ERROR],
-                   session.notes)
+    return Written(pending[0].target.subject, sha, message,
+                   [d for d in diags if d.severity != ERROR], session.notes)

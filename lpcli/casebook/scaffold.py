@@ -7,29 +7,23 @@ import shutil
 from pathlib import Path
 
 from lpcli import gitstore
+from lpcli.casebook import setupfiles
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 from lpcli.core.errors import EnvironmentProblem
 from lpcli.core.resources import example_dir
 from lpcli.files import roundtrip
-
-GITIGNORE = """\
-# lpcli: temporary files from interrupted writes, local caches, and rendered documents
-# (copies of personal data for printing or sending) are never committed.
-.*.tmp-*
-.lpcli-cache/
-documents/
-"""
 
 GITATTRIBUTES = """\
 # Case files keep their exact bytes on every platform.
 *.yaml -text
 """
 
-PRACTITIONERS_TEMPLATE = """\
+PRACTITIONERS_TEMPLATE = setupfiles.modeline("practitioners") + """\
 # Practitioners who work with children in this casebook, from every agency.
 # Add them with 'lpcli practitioner add ID ...' or 'lpcli practitioner import staff.csv'
 # (see 'lpcli practitioner --help'); by hand, each needs: id, name, agency, agency_type, role,
-# capacity. See schemas/practitioners.schema.json.
+# capacity. The schema is .lpcli/schemas/practitioners.schema.json (editors with YAML support
+# use it through the first line).
 #
 #  - id: fs-ahmed                 # lower-case letters, digits, hyphens; used in case files
 #    name: Layla Ahmed
@@ -50,7 +44,9 @@ practitioners: []
 
 def _settings_text(agency: str) -> str:
     return (
-        "# lpcli casebook settings. See README.md and schemas/settings.schema.json.\n"
+        setupfiles.modeline("settings")
+        + "# lpcli casebook settings. See 'lpcli --help', lpcli's README and the schema,\n"
+        "# .lpcli/schemas/settings.schema.json (editors with YAML support use it).\n"
         + roundtrip.dump_new({"agency": agency})
         + "case_id_prefix: LP\n"
         "review_interval_weeks: 6      # weeks between reviews, unless a plan sets its own\n"
@@ -81,15 +77,23 @@ def init_casebook(path: Path, agency: str, env: dict) -> Path:
         SETTINGS_FILE: _settings_text(agency),
         PRACTITIONERS_FILE: PRACTITIONERS_TEMPLATE,
         f"{CASES_DIR}/.gitkeep": "",
-        ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
     }
     for name, text in files.items():
         target = path / name
         if not target.exists():
             target.write_text(text, encoding="utf-8")
-    gitstore.commit(repo, [path / n for n in files], "casebook created", env)
+    written = _setup_files(path)
+    gitstore.commit(repo, [path / n for n in files] + written, "casebook created", env)
     return path
+
+
+def _setup_files(path: Path) -> list[Path]:
+    """The schemas for editors, VS Code's settings, the git ignores and documents/ (see
+    setupfiles); the files written, to be committed."""
+    changes, _ = setupfiles.plan(path)  # what cannot be changed safely, doctor explains
+    setupfiles.documents_folder(path)
+    return setupfiles.write(path, changes)
 
 
 def copy_example(path: Path, env: dict) -> Path:
@@ -109,8 +113,9 @@ def copy_example(path: Path, env: dict) -> Path:
         for f in files:
             os.chmod(os.path.join(folder, f), 0o600)
     repo = gitstore.init_repo(path)
-    for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
-        (path / name).write_text(text, encoding="utf-8")
-    tracked = [p for p in path.rglob("*") if p.is_file() and ".git" not in p.relative_to(path).parts]
+    (path / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
+    _setup_files(path)
+    tracked = [p for p in path.rglob("*") if p.is_file()
+               and p.relative_to(path).parts[0] not in (".git", "documents")]
     gitstore.commit(repo, tracked, "example casebook copied", env)
     return path

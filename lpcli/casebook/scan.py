@@ -21,7 +21,7 @@ from lpcli.casebook import cache as cachemod
 from lpcli.casebook import depends
 from lpcli.casebook import store as storemod
 from lpcli.casebook.layout import CASES_DIR
-from lpcli.casebook.store import BLOB, DIRPRINT, STAT, STATUS
+from lpcli.casebook.store import BLOB, DIRPRINT, LINKS, STAT, STATUS
 from lpcli.check.gate import check
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
@@ -38,6 +38,9 @@ class FileResult:
     # st_mode from this run's own stat of the file, never cached: a chmod changes no
     # content, so the permission check (validate's file-permissions) is made on every run.
     mode: int | None = None
+    # The case's links (``cache.links``): None when the file failed the gate. Always given,
+    # even when ``slim`` is not asked for: validate checks links across every case.
+    links: list | None = None
 
 
 def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
@@ -82,8 +85,8 @@ def _work(name):
 
 
 def _read_and_analyse(folder: str, name: str, directory, prints, whole):
-    """(stat, mode, blob, slim, status, diags, deps) for one case file, read here so that
-    the parent process never holds every file's bytes at once. ``slim`` packed for the
+    """(stat, mode, blob, slim, status, diags, deps, links) for one case file, read here so
+    that the parent process never holds every file's bytes at once. ``slim`` packed for the
     cache; ``blob`` None when the file could not be read (never cached)."""
     seen = []
     raw, problem = read_raw(os.path.join(folder, name.rsplit("/", 1)[-1]), seen.append)
@@ -91,18 +94,25 @@ def _read_and_analyse(folder: str, name: str, directory, prints, whole):
     mode = st.st_mode if st is not None else None
     if problem is not None:
         return None, mode, None, None, storemod.NO_SLIM, cachemod.diags_to_json([Diagnostic(
-            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), None
+            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), \
+            None, None
     slim, diags, deps = analyse_tracked(name, raw, directory, prints, whole)
     key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return (key, mode, storemod.blob_id(raw), storemod.pack(slim), storemod.status_code(slim),
-            diags, deps)
+            diags, deps, cachemod.links(slim))
+
+
+def workers_for(files: int) -> int:
+    """How many processes analyse this many files (one below PARALLEL_MIN)."""
+    cores = min(os.cpu_count() or 1, 8)
+    return cores if files >= cachemod.PARALLEL_MIN and cores > 1 else 1
 
 
 def _analyse_all(folder, todo, directory, prints, whole, progress):
     """[name] → [``_read_and_analyse``'s answer], on every core when it is worth it."""
     global _WORKER
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= cachemod.PARALLEL_MIN and workers > 1:
+    workers = workers_for(len(todo))
+    if workers > 1:
         try:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -139,7 +149,13 @@ def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
     are all the case files, so the cache may forget any other. ``status`` ('open',
     'closed'): leave out cases that passed the gate with another status (a file that failed
     it is always there, with no slim copy). ``slims``/``diagnostics`` False: leave them
-    None (not read from the cache)."""
+    None (not read from the cache).
+
+    ``progress(files, workers)``, when given, is told how many files need analysing (not in
+    the cache, or changed) and on how many processes, once that is known (after the stat of
+    every file, and a read and blob ID of those whose stat changed); it returns a function to
+    call with the number of files done as they are, or None (a run too short for a progress
+    bar)."""
     import gc
 
     # Tens of thousands of small objects are made and kept here; the collector would walk
@@ -203,9 +219,7 @@ class _Scan:
                 stale.append(name)
             else:
                 hits.append(name)
-        if self.progress and hits:
-            self.progress(len(hits))
-        done: dict[str, tuple] = {}      # name -> (mode, slim packed, status, diags)
+        done: dict[str, tuple] = {}      # name -> (mode, slim packed, status, diags, links)
         hits += self._verify(changed, todo, modes)
         hits += self._confirm(stale, todo)
         self._analyse(todo, done)
@@ -254,12 +268,15 @@ class _Scan:
         return kept
 
     def _analyse(self, todo, done) -> None:
+        # The bar (if any) counts only the files analysed now: the estimate is from those.
+        tick = self.progress(len(todo), workers_for(len(todo))) \
+            if self.progress and todo else None
         results = _analyse_all(self.folder, todo, self.directory, self.prints, self.whole,
-                               self.progress)
-        for name, (key, mode, blob, slim, status, diags, deps) in zip(todo, results):
+                               tick)
+        for name, (key, mode, blob, slim, status, diags, deps, links) in zip(todo, results):
             if blob is not None:
-                self.store.put(name, key, blob, slim, status, diags, deps, self.whole)
-            done[name] = (mode, slim, status, diags)
+                self.store.put(name, key, blob, slim, status, diags, deps, self.whole, links)
+            done[name] = (mode, slim, status, diags, links)
 
     def _results(self, order, hits, done, modes) -> list[FileResult]:
         index, want = self.store.index, self.want
@@ -268,13 +285,13 @@ class _Scan:
         out = []
         for name in order:
             if name in done:
-                mode, slim, status, diags = done[name]
+                mode, slim, status, diags, links = done[name]
                 if want is not None and status not in (want, storemod.NO_SLIM):
                     continue
                 slim = storemod.unpack(slim) if slim is not None and self.slims else None
                 out.append(FileResult(name, _case_id(name),
                                       cachemod.diags_from_json(diags) if self.diagnostics
-                                      else None, slim, mode))
+                                      else None, slim, mode, links))
                 continue
             entry = index[name]
             if want is not None and entry[STATUS] not in (want, 0):
@@ -282,8 +299,8 @@ class _Scan:
             row = rows.get(name)
             if row is None or row[0] != entry[BLOB]:
                 # Changed under us (another lpcli wrote the cache): analyse it now.
-                (mode, slim, diags), = [self._one(name)]
-                out.append(FileResult(name, _case_id(name), diags, slim, mode))
+                mode, slim, diags, links = self._one(name)
+                out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
                 continue
             slim = storemod.unpack(row[1]) if self.slims else None
             diags = None
@@ -293,11 +310,12 @@ class _Scan:
                     storemod.unpack(packed))
             if entry[STATUS] == 0:
                 slim = None
-            out.append(FileResult(name, _case_id(name), diags, slim, modes.get(name)))
+            out.append(FileResult(name, _case_id(name), diags, slim, modes.get(name),
+                                  entry[LINKS]))
         return out
 
     def _one(self, name):
-        key, mode, blob, slim, status, diags, deps = _read_and_analyse(
+        key, mode, blob, slim, status, diags, deps, links = _read_and_analyse(
             self.folder, name, self.directory, self.prints, self.whole)
         return (mode, storemod.unpack(slim) if slim is not None else None,
-                cachemod.diags_from_json(diags))
+                cachemod.diags_from_json(diags), links)

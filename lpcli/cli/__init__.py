@@ -20,9 +20,11 @@ from lpcli.cli import (
     cases,
     closing,
     consent,
+    doctor,
     documents,
     edit,
     family,
+    find,
     init,
     lead,
     meeting,
@@ -46,6 +48,7 @@ from lpcli.core import vocabulary
                     "  lpcli list --format json\n\n"
                     "Run 'lpcli COMMAND --help' for a command's options and examples.")
 @click.option("-C", "--casebook", "casebook_path", metavar="PATH", envvar="LPCLI_CASEBOOK",
+              type=click.Path(file_okay=False),
               help="The casebook to use (default: the folder holding lpcli.yaml, from the "
                    "current folder upwards). Also LPCLI_CASEBOOK.")
 @click.option("--author", metavar="'NAME <EMAIL>'", envvar="LPCLI_AUTHOR",
@@ -73,14 +76,14 @@ def cli(ctx, casebook_path, author, color):
 
 for _command in (
         validate.validate, init.init, init.demo,
-        cases.new, cases.list_, cases.show, cases.history, edit.edit,
+        cases.new, find.find, cases.list_, cases.show, cases.history, edit.edit, find.link,
         family.family, consent.consent, team.team, meeting.meeting,
         assess.assess, lead.nominate, plan.review, plan.action, plan.outcome, lead.handover,
         closing.close, closing.reopen, practitioner.practitioner, supervision.supervision,
         documents.render,
         report.report, reports.overdue, reports.caseload, reports.retention,
         reports.calendar,
-        sharing.sync, sharing.hooks):
+        sharing.sync, sharing.hooks, doctor.doctor):
     cli.add_command(_command)
 
 

@@ -9,7 +9,14 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import case_argument, checked_date, choice, date_option, opt_date
+from lpcli.cli.options import (
+    PRACTITIONER,
+    case_argument,
+    checked_date,
+    choice,
+    date_option,
+    opt_date,
+)
 from lpcli.core import vocabulary
 
 # -- elements on the command line: ELEMENT and ELEMENT=VALUE ----------------------------------
@@ -166,7 +173,8 @@ Options given on the command line win over the file's values.
           "lpcli assess LP-TX681-MBQS9 --assessor ed-marsh   # asks for the rest in a terminal")
 @command(help=HELP, short_help="Record the common assessment: needs and strengths by element.")
 @case_argument()
-@click.option("--assessor", metavar="ID", help="The practitioner who carried out the assessment.")
+@click.option("--assessor", metavar="ID", type=PRACTITIONER,
+              help="The practitioner who carried out the assessment.")
 @date_option("Date the assessment was completed, YYYY-MM-DD (default: today).")
 @click.option("--framework", type=choice(vocabulary.ASSESSMENT_FRAMEWORKS),
               help="The assessment framework used.")

@@ -9,7 +9,9 @@ import click
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
 from lpcli.cli.options import (
+    CASE_ID,
     FORMAT_TEXT_JSON,
+    PRACTITIONER,
     case_argument,
     checked_date,
     choice,
@@ -20,25 +22,41 @@ from lpcli.core import vocabulary
 from lpcli.core.text import table
 
 
-@examples("lpcli new --name 'Amelia Hart' --dob 2018-02-14",
+@examples("lpcli new --name 'Amelia Hart' --dob 2018-02-14 --postcode 'RV1 4QT'",
           "lpcli new --given 'Mary Jane' --family 'Smith' --dob 2019-05-01 --opened-by fs-ahmed",
-          "lpcli new --name 'Baby Jones' --expected 2027-02-01 --date 2026-11-20")
+          "lpcli new --name 'Baby Jones' --expected 2027-02-01 --date 2026-11-20",
+          "lpcli new --name 'Imogen Price' --dob 2013-10-09 --new-episode LP-9FB4E-QAS5G")
 @command()
 @click.option("--name", help="The child's full name; the last word is taken as the family name.")
 @click.option("--given", help="Given name(s), when --name would split the name wrongly.")
 @click.option("--family", "family_name", help="Family name, with --given.")
 @click.option("--dob", metavar="YYYY-MM-DD", help="Date of birth.")
 @click.option("--expected", metavar="YYYY-MM-DD", help="Expected date of birth (unborn child).")
+@click.option("--known-as", help="The name the child likes to be called, if different.")
 @click.option("--gender", help="Gender as the child or family describes it.")
+@click.option("--postcode", help="The postcode where the child lives.")
 @click.option("--school", help="School or setting the child attends.")
-@click.option("--opened-by", metavar="PRACTITIONER", help="Practitioner ID opening the case.")
+@click.option("--opened-by", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Practitioner ID opening the case.")
 @click.option("--source", help="How the needs were identified (for example 'school').")
 @date_option("Date the case is opened, YYYY-MM-DD (default: today).")
+@click.option("--different-child", is_flag=True,
+              help="Open the case although another case has the same name and date of birth "
+                   "(or date of birth and postcode): it is a different child.")
+@click.option("--new-episode", metavar="OLD_CASE", type=CASE_ID,
+              help="This is a new episode for the child of this closed case: the two are "
+                   "linked, both sides in the same commit.")
 @click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
 @pass_state
-def new(state, name, given, family_name, dob, expected, gender, school, opened_by, source,
-        date_, no_input):
+def new(state, name, given, family_name, dob, expected, known_as, gender, postcode, school,
+        opened_by, source, date_, different_child, new_episode, no_input):
     """Open a case for a child and print its new case ID.
+
+    First, as the guidance asks, is the child already known? A case, open or closed, with
+    the same name (a typo aside) and date of birth, or the same date of birth and postcode,
+    stops it (exit 1), naming that case's ID and what to do: reopen it, open a new episode
+    linked to it (--new-episode OLD_CASE), or, for a different child, --different-child.
+    Nothing of the other child's record is shown ('lpcli find' or 'lpcli show' does that).
 
     The ID is random (never derived from the child) and is printed alone on stdout, so
     scripts can capture it: ID=$(lpcli new ...). Missing required details are asked for
@@ -50,6 +68,8 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
     from lpcli.workflow import intake
 
     cb = state.casebook
+    if different_child and new_episode:
+        raise click.UsageError("use --different-child or --new-episode, not both")
     interactive = output.is_terminal() and not no_input
     if name and (given or family_name):
         raise click.UsageError("use either --name or --given/--family, not both")
@@ -69,11 +89,17 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
                                    "(or --expected YYYY-MM-DD for an unborn child)")
         dob = click.prompt("Date of birth (YYYY-MM-DD)", value_proc=checked_date,
                            err=True).isoformat()
+    dob = dates.parse(dob, "--dob") if dob else None
+    expected = dates.parse(expected, "--expected") if expected else None
+    postcode = _postcode(postcode)
+    if not (different_child or new_episode):
+        intake.refuse_if_known(intake.already_known(
+            output.iter_cases(cb), given=given, family=family_name, dob=dob, expected=expected,
+            postcode=postcode))
     written = intake.open_case(
-        cb, given=given, family=family_name, opened=opt_date(date_, "--date"),
-        dob=dates.parse(dob, "--dob") if dob else None,
-        expected=dates.parse(expected, "--expected") if expected else None, gender=gender,
-        school=school, opened_by=opened_by, source=source, author=state.author)
+        cb, given=given, family=family_name, opened=opt_date(date_, "--date"), dob=dob,
+        expected=expected, known_as=known_as, gender=gender, postcode=postcode, school=school,
+        opened_by=opened_by, source=source, new_episode=new_episode, author=state.author)
     output.notes(written)
     click.echo(written.subject)
     output.share_after_change(state)
@@ -82,6 +108,17 @@ def new(state, name, given, family_name, dob, expected, gender, school, opened_b
         _guided_start(state, written.subject)
     else:
         output.tell_person(next_steps(written.subject))
+
+
+def _postcode(text):
+    """A UK postcode written as it is printed ('rv14qt' → 'RV1 4QT'); anything else as
+    typed (a file keeps what the family gave)."""
+    from lpcli.core import names
+
+    if not text:
+        return None
+    code = names.postcode(text)
+    return f"{code[:-3]} {code[-3:]}" if code else text.strip()
 
 
 def next_steps(case_id: str) -> str:
@@ -180,7 +217,8 @@ def list_text(rows, status) -> str:
 @command("list")
 @click.option("--status", type=choice(vocabulary.LIST_STATUSES), default="open",
               show_default=True)
-@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner ID.")
+@click.option("--lead", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Only cases led by this practitioner ID.")
 @click.option("--names", is_flag=True, help="Show children's names (off by default, so that "
               "output pasted or mailed elsewhere carries IDs only).")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)

@@ -6,7 +6,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import case_argument, choice, date_option, opt_date
+from lpcli.cli.options import PRACTITIONER, SETTLEMENT, case_argument, choice, date_option, opt_date
 from lpcli.core import vocabulary
 
 
@@ -20,14 +20,15 @@ from lpcli.core import vocabulary
 @click.option("--reason", required=True,
               type=choice(vocabulary.CLOSURE_REASONS))
 @click.option("--exit-strategy", required=True, help="How the family is supported after closure.")
-@click.option("--settle", "settlements", multiple=True, metavar="ACTION=HOW",
+@click.option("--settle", "settlements", multiple=True, metavar="ACTION=HOW", type=SETTLEMENT,
               help="Settle an action still to do: A3=done, A3=dropped, or "
                    "A3=continues:SERVICE (a named service carries it on); 'all=dropped' for "
                    "every one (repeatable).")
 @click.option("--signed-off-by", metavar="NAME",
               help="The manager signing the closure off (required when lpcli.yaml sets "
                    "closure_sign_off).")
-@click.option("--closed-by", metavar="PRACTITIONER", help="Practitioner closing the case.")
+@click.option("--closed-by", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Practitioner closing the case.")
 @date_option("Date of closure (default: today).")
 @pass_state
 def close(state, case_id, reason, exit_strategy, settlements, signed_off_by, closed_by, date_):

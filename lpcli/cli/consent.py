@@ -6,7 +6,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
-from lpcli.cli.options import case_argument, date_option, opt_date
+from lpcli.cli.options import FAMILY_OR_CHILD, PRACTITIONER, case_argument, date_option, opt_date
 
 
 @group()
@@ -35,7 +35,7 @@ def split_list(values) -> list[str]:
           "'Riverside Family Hub' --date 2026-11-18")
 @subcommand(consent, "give")
 @case_argument()
-@click.option("--given-by", "given_by", multiple=True, metavar="ID",
+@click.option("--given-by", "given_by", multiple=True, metavar="ID", type=FAMILY_OR_CHILD,
               help="Who gave consent: a family member's ID, or 'child' (repeatable).")
 @click.option("--share-with", multiple=True, metavar="AGENCY",
               help="An agency (name or type) that may receive information (repeatable).")
@@ -45,7 +45,8 @@ def split_list(values) -> list[str]:
 @click.option("--withhold", multiple=True, metavar="AGENCY=TOPIC",
               help="A topic an agency may not receive, e.g. education=address or "
                    "health=housing_employment_finance (repeatable).")
-@click.option("--recorded-by", metavar="PRACTITIONER", help="Who recorded consent.")
+@click.option("--recorded-by", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Who recorded consent.")
 @click.option("--notes", help="Anything the family asked about sharing.")
 @date_option("Date consent was given (default: today).")
 @click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
@@ -82,7 +83,8 @@ def consent_give(state, case_id, given_by, share_with, not_with, withhold, recor
 @examples("lpcli consent withdraw LP-TX681-MBQS9 --by mother --date 2026-11-19")
 @subcommand(consent, "withdraw")
 @case_argument()
-@click.option("--by", metavar="ID", help="Who withdrew it: a family member's ID, or 'child'.")
+@click.option("--by", metavar="ID", type=FAMILY_OR_CHILD,
+              help="Who withdrew it: a family member's ID, or 'child'.")
 @click.option("--reason", help="What the family said (kept in the case, never in reports).")
 @date_option("Date consent was withdrawn (default: today).")
 @pass_state

@@ -6,7 +6,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
-from lpcli.cli.options import case_argument, date_option, opt_date
+from lpcli.cli.options import FAMILY_MEMBER, case_argument, date_option, opt_date
 
 
 @group()
@@ -101,7 +101,7 @@ def ask_member(fields: dict) -> None:
           "lpcli family update LP-TX681-MBQS9 father --no-parental-responsibility")
 @subcommand(family, "update")
 @case_argument()
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", metavar="MEMBER", type=FAMILY_MEMBER)
 @_member_options
 @date_option("Date this was learnt (default: today).")
 @pass_state
@@ -116,7 +116,7 @@ def family_update(state, case_id, member_id, date_, **details):
 @examples("lpcli family remove LP-TX681-MBQS9 uncle")
 @subcommand(family, "remove")
 @case_argument()
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", metavar="MEMBER", type=FAMILY_MEMBER)
 @date_option("Date of the correction (default: today).")
 @pass_state
 def family_remove(state, case_id, member_id, date_):

@@ -18,7 +18,7 @@ DEMO_CASE = "LP-4F7QK-9M2XA"
           "lpcli init --clone /mnt/shared/casebook.git ~/casebook",
           "lpcli init --clone ssh://git.example.org/family-hub/casebook.git")
 @command()
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--agency", help="Name of your agency (printed on documents).")
 @click.option("--clone", "clone_url", metavar="URL",
               help="Make your own copy of a shared casebook (a bare repository on a shared "
@@ -64,6 +64,9 @@ def _init_clone(url, directory, agency) -> None:
     if agency:
         raise click.UsageError("--agency comes from the shared casebook; leave it out with --clone")
     path = clone(url, directory)
+    from lpcli.casebook.setupfiles import documents_folder
+
+    documents_folder(path)  # rendered documents' place, ignored by git, never shared
     cb = Casebook(path)
     result = Checker(cb).run()
     click.echo(f"Cloned the casebook from {gitstore.safe_url(url)} into {path}: "
@@ -78,7 +81,7 @@ def _init_clone(url, directory, agency) -> None:
 
 @examples("lpcli demo ~/lpcli-demo", "cd ~/lpcli-demo && lpcli list")
 @command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @pass_state
 def demo(state, directory):
     """Copy the example casebook into a new git casebook at DIRECTORY and try lpcli on it.
@@ -121,6 +124,8 @@ def demo(state, directory):
     out("Next, try:")
     out(f"  cd {path}")
     out(f"  lpcli show {DEMO_CASE} --format json")
+    out("  lpcli find Hart                 # is a child already known? (name, date of birth, "
+        "postcode)")
     out("  lpcli nominate LP-TX681-MBQS9 --suggest")
     out("  lpcli render handover LP-RVKC0-XRF53 --format md")
     out("  lpcli new --name 'Test Child' --dob 2020-01-01")

@@ -10,6 +10,9 @@ from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
 from lpcli.cli.options import (
     FORMAT_TEXT_JSON,
+    NOMINEE,
+    PRACTITIONER,
+    TEAM_MEMBER,
     case_argument,
     choice,
     date_option,
@@ -25,7 +28,7 @@ from lpcli.core import vocabulary
           "    --escalated-to 'Early help service manager' --reason 'No one clearly best placed'")
 @command()
 @case_argument()
-@click.argument("practitioner", required=False)
+@click.argument("practitioner", required=False, type=TEAM_MEMBER)
 @click.option("--suggest", is_flag=True, help="Rank the team as candidates, with reasons; "
               "changes nothing.")
 @click.option("--unresolved", is_flag=True, help="Record that the meeting could not agree, "
@@ -47,7 +50,7 @@ from lpcli.core import vocabulary
 @click.option("--escalated-to", metavar="NAME", help="With --unresolved: who it was escalated to.")
 @click.option("--reason", help="With --unresolved: why no one was clearly best placed.")
 @click.option("--venue", help="Where the meeting was held.")
-@click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER",
+@click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER", type=PRACTITIONER,
               help="A practitioner at the meeting (repeatable).")
 @click.option("--meeting-kind", type=choice(vocabulary.NOMINATION_MEETING_KINDS),
               default="team_around_the_family", show_default=True)
@@ -137,7 +140,7 @@ def _print_suggestions(cb, case_id, candidates, fmt):
           "    --safeguarding-reason 'Bruising seen at school' --authorised-by 'J Patel, manager'")
 @command()
 @case_argument()
-@click.argument("new_practitioner", metavar="NEW_PRACTITIONER")
+@click.argument("new_practitioner", metavar="NEW_PRACTITIONER", type=NOMINEE)
 @click.option("--reason", required=True, help="Why the case is handed over.")
 @click.option("--family-informed", is_flag=True, help="The family was told and involved.")
 @click.option("--transition", type=choice(vocabulary.TRANSITIONS),

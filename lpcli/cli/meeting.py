@@ -6,7 +6,14 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import case_argument, choice, date_option, opt_date
+from lpcli.cli.options import (
+    FAMILY_OR_CHILD,
+    PRACTITIONER,
+    case_argument,
+    choice,
+    date_option,
+    opt_date,
+)
 from lpcli.core import vocabulary
 
 
@@ -18,9 +25,10 @@ from lpcli.core import vocabulary
 @case_argument()
 @click.option("--kind", required=True, type=choice(vocabulary.MEETING_KINDS),
               help="Kind of meeting.")
-@click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER",
+@click.option("--attendee", "attendees", multiple=True, metavar="PRACTITIONER", type=PRACTITIONER,
               help="A practitioner present (repeatable).")
 @click.option("--family-attendee", "family_attendees", multiple=True, metavar="ID",
+              type=FAMILY_OR_CHILD,
               help="A family member present, or 'child' (repeatable).")
 @click.option("--venue", help="Where it was held.")
 @click.option("--notes", help="Notes (kept in the case, never in reports).")

@@ -8,7 +8,20 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, group, pass_state, subcommand
-from lpcli.cli.options import case_argument, checked_date, choice, date_option, opt_date
+from lpcli.cli.options import (
+    ACTION,
+    ATTENDEE,
+    OUTCOME,
+    OUTCOME_RATING,
+    OWNER,
+    case_argument,
+    checked_date,
+    checked_time,
+    choice,
+    date_option,
+    opt_date,
+    opt_time,
+)
 from lpcli.core import vocabulary
 
 
@@ -21,6 +34,7 @@ from lpcli.core import vocabulary
 @date_option("Date of the review, YYYY-MM-DD (default: today).")
 @click.option("--progress", help="Overall progress towards the outcomes.")
 @click.option("--outcome-progress", "outcome_progress", multiple=True, metavar="ID=RATING",
+              type=OUTCOME_RATING,
               help="Progress on one outcome, e.g. O1=good_progress (not_started, "
                    "some_progress, good_progress, achieved, worse). Repeatable.")
 @click.option("--changed-circumstances", help="Changes in circumstances and needs.")
@@ -33,10 +47,13 @@ from lpcli.core import vocabulary
 @click.option("--exit-strategy", help="Progress of the exit strategy.")
 @click.option("--within-timescales/--not-within-timescales", default=None,
               help="Whether the work is within timescales.")
-@click.option("--attendee", "attendees", multiple=True, metavar="ID",
+@click.option("--attendee", "attendees", multiple=True, metavar="ID", type=ATTENDEE,
               help="Who took part: practitioner or family member ID (repeatable).")
 @click.option("--next-review", metavar="YYYY-MM-DD",
               help="Date of the next review (default: this review + the case's interval).")
+@click.option("--next-review-time", metavar="HH:MM",
+              help="Time of day the next review starts, on the 24-hour clock (e.g. 09:30); "
+                   "printed on the family's plan.")
 @click.option("--next-review-venue", help="Where the next review will be held.")
 @click.option("--from-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A YAML file of review fields (options given on the command line win).")
@@ -45,7 +62,7 @@ from lpcli.core import vocabulary
 def review(state, case_id, date_, progress, outcome_progress, changed_circumstances,
            family_view, child_view, family_satisfaction, practitioner_views, plan_changes,
            signposting, exit_strategy, within_timescales, attendees, next_review,
-           next_review_venue, from_file, no_input):
+           next_review_time, next_review_venue, from_file, no_input):
     """Log a review of the multi-agency plan.
 
     Records what the guidance says a review weighs: changed circumstances, progress towards
@@ -66,6 +83,7 @@ def review(state, case_id, date_, progress, outcome_progress, changed_circumstan
         "signposting": signposting, "exit_strategy": exit_strategy,
         "within_timescales": within_timescales, "attendees": list(attendees) or None,
         "next_review": opt_date(next_review, "--next-review"),
+        "next_review_time": opt_time(next_review_time, "--next-review-time"),
         "next_review_venue": next_review_venue,
     }
     if outcome_progress:
@@ -116,6 +134,17 @@ def _ask_review(fields: dict) -> None:
                               value_proc=lambda t: checked_date(t) if t.strip() else "")
         if answer:
             fields["next_review"] = answer
+    if "next_review" in fields and "next_review_time" not in fields:
+        answer = click.prompt("Time it starts, HH:MM (Enter: not set yet)", default="",
+                              show_default=False, err=True,
+                              value_proc=checked_time)
+        if answer:
+            fields["next_review_time"] = answer
+    if "next_review" in fields and "next_review_venue" not in fields:
+        answer = click.prompt("Where (Enter: not set yet)", default="", show_default=False,
+                              err=True).strip()
+        if answer:
+            fields["next_review_venue"] = answer
 
 
 @group()
@@ -135,10 +164,10 @@ action.epilog = ("Examples:\n\n\b\n  lpcli action add LP-4F7QK-9M2XA --owner sal
 @subcommand(action, "add")
 @case_argument()
 @click.argument("text")
-@click.option("--owner", required=True, metavar="ID",
+@click.option("--owner", required=True, metavar="ID", type=OWNER,
               help="Who owns it: a practitioner in the team, a family member's ID, or 'child'.")
 @click.option("--due", required=True, metavar="YYYY-MM-DD", help="By when.")
-@click.option("--outcome", metavar="ID", help="The outcome it serves (e.g. O1).")
+@click.option("--outcome", metavar="ID", type=OUTCOME, help="The outcome it serves (e.g. O1).")
 @date_option("Date the action was agreed (default: today).")
 @pass_state
 def action_add(state, case_id, text, owner, due, outcome, date_):
@@ -159,7 +188,7 @@ def action_add(state, case_id, text, owner, due, outcome, date_):
           "lpcli action update LP-4F7QK-9M2XA A3 --status done --note 'Finished' --date 2026-11-20")
 @subcommand(action, "update")
 @case_argument()
-@click.argument("action_id", metavar="ACTION")
+@click.argument("action_id", metavar="ACTION", type=ACTION)
 @click.option("--status", required=True, type=choice(vocabulary.UPDATE_STATUSES))
 @click.option("--note", help="Why, or what happened.")
 @date_option("Date of the change (default: today).")

@@ -15,6 +15,8 @@ import click
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
 from lpcli.cli.options import (
+    NEW_PRACTITIONER_ID,
+    PRACTITIONER,
     PRACTITIONER_ID,
     checked_date,
     choice,
@@ -36,7 +38,7 @@ DETAIL_OPTIONS = (
     ("--capacity", {"type": int, "metavar": "N",
                     "help": "How many cases they can lead at once (0: cannot lead; a new "
                             "practitioner gets 0 unless given)."}),
-    ("--line-manager", {"metavar": "NAME_OR_ID",
+    ("--line-manager", {"metavar": "NAME_OR_ID", "type": PRACTITIONER,
                         "help": "Their line manager, whose agreement a nomination needs: a "
                                 "practitioner ID in the directory (linked to them), or a name."}),
     ("--line-manager-phone", {"help": "The line manager's phone."}),
@@ -89,7 +91,7 @@ practitioner.epilog = ("Examples:\n\n\b\n"
           "    --line-manager fs-costa --capacity 12",
           "lpcli practitioner add        # asks for each detail in a terminal")
 @subcommand(practitioner, "add")
-@click.argument("pid", metavar="ID", type=PRACTITIONER_ID, required=False)
+@click.argument("pid", metavar="ID", type=NEW_PRACTITIONER_ID, required=False)
 @detail_options
 @click.option("--no-input", is_flag=True, help="Never ask questions, even in a terminal.")
 @pass_state

@@ -15,17 +15,23 @@ COLUMNS = ("key", "label", "value", "unit", "base", "target", "mark", "previous"
            "suppressed")
 
 
-def _definitions() -> str:
-    from lpcli.reports.service import FIGURES
+class _ReportCommand(click.Command):
+    """The figures' definitions are added to --help only when help is shown: they come from
+    the report module, which the rest of lpcli's start-up need not load."""
 
-    return "\n".join(f"  {d.key}: {d.definition}" for d in FIGURES)
+    def format_help_text(self, ctx, formatter):
+        from lpcli.reports.service import FIGURES
+
+        super().format_help_text(ctx, formatter)
+        with formatter.section("Figures"):
+            formatter.write_dl([(d.key, d.definition) for d in FIGURES])
 
 
 @examples("lpcli report                       # last month",
           "lpcli report --month 2026-10 --format html -o documents/report-2026-10.html",
           "lpcli report --from 2026-04-01 --to 2026-09-30 --format csv > half-year.csv",
           "lpcli report --month 2026-10 --publish --format pdf -o report.pdf")
-@command()
+@command(cls=_ReportCommand)
 @click.option("--month", metavar="YYYY-MM", help="The month to report (default: last month).")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="Start of a period (with --to).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="End of a period (with --from).")
@@ -45,7 +51,7 @@ def report(state, month, start, end, as_of, fmt, out_file, publish):
 
     Each figure is marked against its target in lpcli.yaml (report_targets), with the
     change since the period before. No child's name or date of birth is in any of it.
-    The figures (README 'The service report' has the same):
+    The figures are defined below (and in README 'The service report').
     """
     from lpcli.core import dates
     from lpcli.reports import service
@@ -78,7 +84,6 @@ def report(state, month, start, end, as_of, fmt, out_file, publish):
         output.print_report(rows, fmt, columns=list(COLUMNS), text=lambda: _text(built))
 
 
-report.help = (report.help or "") + "\n\n\b\n" + _definitions()
 
 
 def _period(month, start, end, day, dates, service):

@@ -9,7 +9,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import command, examples, pass_state
-from lpcli.cli.options import as_of_date, as_of_option, choice, format_option
+from lpcli.cli.options import PRACTITIONER, as_of_date, as_of_option, choice, format_option
 from lpcli.core import vocabulary
 from lpcli.core.text import table
 
@@ -22,7 +22,8 @@ from lpcli.core.text import table
 @as_of_option()
 @click.option("--within", type=click.IntRange(0, 3650), metavar="DAYS",
               help="Also list what falls due in the next DAYS days, marked upcoming.")
-@click.option("--lead", metavar="PRACTITIONER", help="Only cases led by this practitioner.")
+@click.option("--lead", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Only cases led by this practitioner.")
 @click.option("--agency", metavar="NAME", help="Only cases whose lead professional works for "
               "this agency (name or agency type).")
 @click.option("--owner", metavar="ID", help="Only this person's items: the actions they own "
@@ -168,8 +169,10 @@ def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
 @examples("lpcli calendar -o reviews.ics", "lpcli calendar --lead ed-okafor --actions -o mine.ics")
 @command()
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: stdout).")
-@click.option("--lead", metavar="PRACTITIONER", help="Only this practitioner's cases.")
+              help="File to write (default: stdout). A relative path is from the current "
+                   "folder; in a casebook, git ignores *.ics files.")
+@click.option("--lead", metavar="PRACTITIONER", type=PRACTITIONER,
+              help="Only this practitioner's cases.")
 @click.option("--actions", is_flag=True, help="Also the due dates of open actions.")
 @click.option("--names", is_flag=True, help="Children's names and review venues in events "
               "(off by default: calendars are shared and synced).")
@@ -195,3 +198,4 @@ def calendar(state, out_file, lead, actions, names, as_of):
     else:
         atomic_write(out_file, text)
         output.wrote(out_file, len(text), f": {len(evts)} event{'s' if len(evts) != 1 else ''}")
+        output.warn_if_tracked_by_accident(cb, out_file)

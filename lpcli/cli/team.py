@@ -6,7 +6,7 @@ import click
 
 from lpcli.cli import output
 from lpcli.cli.base import examples, group, pass_state, subcommand
-from lpcli.cli.options import case_argument, opt_date
+from lpcli.cli.options import NOMINEE, TEAM_MEMBER, case_argument, opt_date
 
 
 @group()
@@ -23,7 +23,7 @@ team.epilog = ("Examples:\n\n\b\n  lpcli team add LP-TX681-MBQS9 salt-evans --ro
           "lpcli team add LP-TX681-MBQS9 ho-brennan --since 2026-10-01")
 @subcommand(team, "add")
 @case_argument()
-@click.argument("practitioner", metavar="PRACTITIONER")
+@click.argument("practitioner", metavar="PRACTITIONER", type=NOMINEE)
 @click.option("--role", help="What they do for this child.")
 @click.option("--agency", help="Their agency, when different from practitioners.yaml.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Since when (default: today).")
@@ -39,7 +39,7 @@ def team_add(state, case_id, practitioner, role, agency, since):
 @examples("lpcli team end LP-TX681-MBQS9 salt-evans --date 2026-11-20")
 @subcommand(team, "end")
 @case_argument()
-@click.argument("practitioner", metavar="PRACTITIONER")
+@click.argument("practitioner", metavar="PRACTITIONER", type=TEAM_MEMBER)
 @click.option("--date", "date_", metavar="YYYY-MM-DD",
               help="The last day they worked with the child (default: today).")
 @pass_state

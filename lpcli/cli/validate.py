@@ -34,8 +34,8 @@ def validate(state, paths, fmt):
     else:
         first = Path(paths[0]).resolve()
         cb = Casebook.find(None, first if first.is_dir() else first.parent)
-    with output.progress(cb, "Validating") as tick:
-        result = Checker(cb, paths).run(progress=(lambda path: tick(1)) if tick else None)
+    with output.progress("Validating") as bar:
+        result = Checker(cb, paths).run(progress=bar)
     if fmt == "json":
         click.echo(output.diagnostics_json(result.diagnostics))
     else:

@@ -1,9 +1,12 @@
-"""Dates: today's date for the casebook, parsing of --date options, British display."""
+"""Dates: today's date for the casebook, parsing of --date and time options, date arithmetic.
+
+Documents print dates in their language's words (``documents/catalogue.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from lpcli.core.errors import LpcliError
 
@@ -51,6 +54,21 @@ def parse(text: str, what: str = "date") -> dt.date:
     return day
 
 
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def parse_time(text: str, what: str = "time") -> str:
+    """A time of day as lpcli stores it: 'HH:MM' on the 24-hour clock ('9:30' becomes
+    '09:30'). Returned as text, the way case files hold it."""
+    value = (text or "").strip()
+    if re.fullmatch(r"[0-9]:[0-5][0-9]", value):
+        value = "0" + value
+    if not _TIME.fullmatch(value):
+        raise BadDate(f"{what} must be a time of day written HH:MM on the 24-hour clock",
+                      hint="for example 09:30 or 14:00")
+    return value
+
+
 def add_months(d: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months on (the month's last day when it is shorter:
     30 November + 3 months is 28 February, not 2 March)."""
@@ -79,9 +97,3 @@ def add_working_days(d: dt.date, days: int) -> dt.date:
             rest -= 1
     return day
 
-
-def british(d) -> str:
-    """'Tuesday 3 March 2026'."""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d)
-    return f"{d:%A} {d.day} {d:%B %Y}"

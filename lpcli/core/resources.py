@@ -1,4 +1,4 @@
-"""Where lpcli's own schemas, templates and example casebook are.
+"""Where lpcli's own schemas, templates, catalogues and example casebook are.
 
 In an installed wheel they sit inside the package (``lpcli/schemas`` ...), mapped there by
 ``setup.cfg``; in a source checkout they are the top-level folders beside ``lpcli/``.
@@ -24,6 +24,10 @@ def schemas_dir() -> Path:
 
 def templates_dir() -> Path:
     return _find("templates")
+
+
+def catalogues_dir() -> Path:
+    return _find("catalogues")
 
 
 def example_dir() -> Path:

@@ -129,6 +129,18 @@ CLOSURE_REASONS = ("needs_met", "family_disengaged", "consent_withdrawn", "moved
                    "stepped_up_to_social_care", "stepped_down_to_universal",
                    "stepped_down_to_single_agency", "other")
 
+# -- linked cases (siblings, a child's episodes) -----------------------------------------------
+
+# What 'lpcli link CASE OTHER --relationship' says CASE is to OTHER ...
+LINK_KINDS = ("sibling", "new_episode", "other")
+# ... and what each case's 'links' records about the other: a new episode links to its
+# previous episode, which links to its next one. (Siblings and 'other' read the same both ways.)
+LINK_RELATIONSHIPS = ("sibling", "previous_episode", "next_episode", "other")
+LINK_INVERSE = {"sibling": "sibling", "previous_episode": "next_episode",
+                "next_episode": "previous_episode", "other": "other"}
+LINK_WORDS = {"sibling": "sibling", "previous_episode": "earlier episode",
+              "next_episode": "later episode", "other": "linked"}
+
 # -- reports and output ------------------------------------------------------------------------
 
 # What 'lpcli overdue' reports (README, "What counts as overdue"): 'consent' is consent due
@@ -143,6 +155,14 @@ COLOR_MODES = ("auto", "always", "never")
 TEXT_JSON = ("text", "json")
 TEXT_JSON_CSV = ("text", "json", "csv")
 SHOW_FORMATS = ("yaml", "json")
+# What 'lpcli find' matches a query against (its JSON 'matched' items name these).
+FIND_FIELDS = ("given_name", "family_name", "known_as", "date_of_birth", "expected_date",
+               "postcode", "school")
+# How a word matched: the whole word, the start of one, or one with a typo.
+FIND_HOW = ("exact", "prefix", "typo")
+# A 'lpcli doctor' check's verdict: 'fail' makes it exit 1; 'warn' is worth knowing; 'skip'
+# could not be checked here (no casebook, no remote).
+DOCTOR_STATUSES = ("ok", "warn", "fail", "skip")
 
 # -- the practitioner directory ----------------------------------------------------------------
 
@@ -159,6 +179,7 @@ PRACTITIONER_CLEARABLE = ("phone", "email", "line_manager", "line_manager_phone"
                           "line_manager_email", "statutory_roles")
 DOCUMENT_FORMATS = ("html", "pdf", "md")
 REPORT_FORMATS = ("text", "json", "csv", "html", "pdf")
+TEXT_DIRECTIONS = ("ltr", "rtl")  # a document catalogue's meta.direction
 
 # Each schema enum, by its place in the schema, and the tuple above that spells it.
 SCHEMA_ENUMS = {
@@ -171,6 +192,7 @@ SCHEMA_ENUMS = {
     "AGENCY_TYPES": AGENCY_TYPES, "ELEMENTS": ELEMENTS, "AGREEMENTS": AGREEMENTS,
     "CRITERIA": CRITERIA, "APPOINTMENT_ENDINGS": APPOINTMENT_ENDINGS,
     "STATUTORY_ROLES": STATUTORY_ROLES, "SAFEGUARDING_GROUNDS": SAFEGUARDING_GROUNDS,
+    "LINK_RELATIONSHIPS": LINK_RELATIONSHIPS,
 }
 SCHEMA_ENUM_PATHS = {
     "case/properties/status": "CASE_STATUSES",
@@ -197,6 +219,7 @@ SCHEMA_ENUM_PATHS = {
     "case/definitions/appointment/properties/agreement": "AGREEMENTS",
     "case/definitions/appointment/properties/criteria/items": "CRITERIA",
     "case/definitions/appointment/properties/ended": "APPOINTMENT_ENDINGS",
+    "case/properties/links/items/properties/relationship": "LINK_RELATIONSHIPS",
     "practitioners/properties/practitioners/items/properties/agency_type": "AGENCY_TYPES",
     "practitioners/properties/practitioners/items/properties/statutory_roles/items":
         "STATUTORY_ROLES",

@@ -12,22 +12,27 @@ from pathlib import Path
 from lpcli.casebook.book import Casebook
 from lpcli.core import dates
 from lpcli.core.errors import EnvironmentProblem
+from lpcli.documents import catalogue
+from lpcli.documents.catalogue import Catalogue
 from lpcli.documents.models import handover_model, plan_model
 from lpcli.documents.templates import render_template
 
 
 def render(casebook: Casebook, kind: str, case_id: str, fmt: str, *,
            today: dt.date | None = None, large_print: bool = False,
-           to: str | None = None) -> str | bytes:
-    """The document as text (html, md) or bytes (pdf)."""
+           to: str | None = None, language: str | None = None,
+           words: Catalogue | None = None) -> str | bytes:
+    """The document as text (html, md) or bytes (pdf), in ``language`` (default: the
+    casebook's ``language`` setting, else English)."""
     today = today or dates.today(casebook.settings)
-    model = (plan_model(casebook, case_id, today) if kind == "plan"
-             else handover_model(casebook, case_id, today, to))
-    model["large_print"] = large_print
-    model["document"] = kind
+    words = words or catalogue.load(casebook, language)
+    model = (plan_model(casebook, case_id, today, words) if kind == "plan"
+             else handover_model(casebook, case_id, today, words, to))
+    model.update(large_print=large_print, document=kind, t=words.data,
+                 lang=words.language, dir=words.direction)
     if fmt == "md":
-        return render_template(casebook, f"{kind}.md.j2", "md", model)
-    html = render_template(casebook, f"{kind}.html.j2", "html", model)
+        return render_template(casebook, f"{kind}.md.j2", "md", model, words)
+    html = render_template(casebook, f"{kind}.html.j2", "html", model, words)
     if fmt == "html":
         return html
     return html_to_pdf(html)
@@ -55,7 +60,9 @@ def html_to_pdf(html: str) -> bytes:
             return default_url_fetcher(url, *args, **kwargs)
         raise ValueError("external resources are not loaded")
 
-    return HTML(string=html, url_fetcher=no_fetch).write_pdf()
+    # PDF/UA-1: a tagged PDF (headings, lists, tables with header cells) with the document's
+    # language and title, which screen readers need.
+    return HTML(string=html, url_fetcher=no_fetch).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def write(casebook: Casebook, kind: str, case_id: str, fmt: str, path: Path, **options) -> int:

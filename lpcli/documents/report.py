@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lpcli.documents import charts
+from lpcli.documents import catalogue, charts
 from lpcli.documents.render import html_to_pdf
 from lpcli.documents.templates import render_template
 
@@ -29,5 +29,8 @@ def render(casebook, report, fmt: str, agency: str) -> str | bytes:
                       "table": list(zip(months, values))})
     model = {"agency": agency, "report": report.as_dict(), "charts": drawn,
              "figures": report.figures}
-    html = render_template(casebook, "report.html.j2", "html", model)
+    # The report is for the service's own board, in English whatever the families' language
+    # (its figures' definitions live in reports/service.py, not in a catalogue).
+    html = render_template(casebook, "report.html.j2", "html", model,
+                           catalogue.load(casebook, "en"))
     return html if fmt == "html" else html_to_pdf(html)

@@ -19,103 +19,43 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lpcli.casebook.layout import TEMPLATES_DIR
-from lpcli.core import dates
-from lpcli.core.errors import LpcliError
 from lpcli.core.resources import templates_dir
+from lpcli.documents.casebook_files import (  # noqa: F401 - RenderError is used by callers
+    RenderError,
+    casebook_folder,
+    read_casebook_file,
+)
 
 RENDER_SECONDS = 10
 MAX_OUTPUT = 5 * 1024 * 1024
 
 
-class RenderError(LpcliError):
-    """A template failed: bad syntax, a sandbox violation, an unknown variable, too slow."""
-
-    exit_code = 2
-
-
 def logo(casebook) -> str | None:
     """The casebook's logo (templates/logo.png, .jpg or .svg) as a data URI, so the HTML
-    stays one self-contained file. Read as case files are (``_read_casebook_file``)."""
+    stays one self-contained file. Read as case files are (``read_casebook_file``)."""
     folder = casebook_templates(casebook)
     if folder is None:
         return None
     for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"),
                        ("logo.svg", "image/svg+xml")):
-        raw = _read_casebook_file(folder, name)
+        raw = read_casebook_file(folder, name)
         if raw is not None:
             return f"data:{mime};base64," + base64.b64encode(raw).decode()
     return None
 
 
-# -- the casebook's own templates: read like case files ----------------------------------------
-#
-# A casebook is shared through git, and git stores symbolic links: anyone who can push could
-# commit templates/plan.md.j2 as a link to ~/.ssh/id_rsa, and a colleague's 'render' would
-# print it. So the casebook's templates/ folder and everything read from it must be real
-# folders and regular files inside the casebook, within the size limit of a case file.
-
 def casebook_templates(casebook) -> Path | None:
-    """The casebook's templates/ folder, or None; a symbolic link there is refused."""
-    if casebook is None:
-        return None
-    folder = casebook.root / TEMPLATES_DIR
-    if folder.is_symlink():
-        raise RenderError(f"{TEMPLATES_DIR}/ is a symbolic link; lpcli reads templates only "
-                          "from a real folder inside the casebook",
-                          hint=f"replace the link with a folder, or remove {TEMPLATES_DIR}/ "
-                               "to use lpcli's own templates")
-    return folder if folder.is_dir() else None
-
-
-def _read_casebook_file(folder: Path, name: str) -> bytes | None:
-    """A file's bytes from the casebook's templates/ (None when there is no such file).
-
-    ``name`` may name sub-folders ('parts/footer.html.j2'), but no '..', no absolute path,
-    and no symbolic link anywhere on the way (each step is checked with lstat; the file is
-    opened with O_NOFOLLOW by ``read_raw``)."""
-    import os
-    import stat
-
-    from lpcli.files.safeio import read_raw
-
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith("/") or any(p in ("", ".", "..") or "\0" in p for p in parts):
-        raise RenderError(f"template name '{_printable(name)}' is not a file inside "
-                          f"{TEMPLATES_DIR}/ (no '..', no absolute paths)",
-                          hint=f"name templates by their path inside {TEMPLATES_DIR}/")
-    here = folder
-    for part in parts[:-1]:
-        here = here / part
-        try:
-            mode = os.lstat(here).st_mode
-        except OSError:
-            return None
-        if not stat.S_ISDIR(mode):
-            raise RenderError(f"{TEMPLATES_DIR}/{'/'.join(parts)}: a step on the way is a "
-                              "symbolic link or not a folder; lpcli reads templates only from "
-                              "real folders inside the casebook")
-    raw, problem = read_raw(here / parts[-1])
-    if problem is None:
-        return raw
-    if problem.rule == "missing":
-        return None
-    raise RenderError(f"{TEMPLATES_DIR}/{'/'.join(parts)} {problem.message}",
-                      hint=f"make it a regular file inside {TEMPLATES_DIR}/, or remove it to "
-                           "use lpcli's own")
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)[:80]
+    return casebook_folder(casebook, TEMPLATES_DIR)
 
 
 def _casebook_loader(folder: Path):
     from jinja2 import BaseLoader, TemplateNotFound
 
     class CasebookTemplates(BaseLoader):
-        """The casebook's templates/, read by ``_read_casebook_file``."""
+        """The casebook's templates/, read by ``read_casebook_file``."""
 
         def get_source(self, environment, template):
-            raw = _read_casebook_file(folder, template)
+            raw = read_casebook_file(folder, template)
             if raw is None:
                 raise TemplateNotFound(template)  # lpcli's own template is used instead
             try:
@@ -145,7 +85,7 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _environment(casebook, fmt: str):
+def _environment(casebook, fmt: str, words):
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
@@ -162,7 +102,7 @@ def _environment(casebook, fmt: str):
         if isinstance(value, Markup):
             return value
         if isinstance(value, dt.date):
-            return dates.british(value)
+            value = words.date(value)
         if value is None:
             return ""
         text = visible(str(value))
@@ -171,9 +111,91 @@ def _environment(casebook, fmt: str):
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(search), undefined=StrictUndefined, autoescape=(fmt == "html"),
         finalize=finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["long_date"] = lambda d: dates.british(d) if d else ""
-    env.filters["short_date"] = lambda d: f"{d.day} {d:%b %Y}" if d else ""
+    env.filters["long_date"] = lambda d: words.date(d) if d else ""
+    env.filters["short_date"] = lambda d: words.date(d, "short") if d else ""
+    env.filters["time"] = lambda t: words.time(t) if t else ""
+    # (The sentence is positional-only: a placeholder may be called anything, even 'text'.)
+    env.filters["fill"] = lambda sentence, /, **values: fill(sentence, fmt, values, words)
+    env.filters["css_content"] = lambda sentence, /, **values: css_content(sentence, values,
+                                                                            words)
+    env.filters["tel"] = tel_href
+    env.filters["mailto"] = mailto_href
     return env
+
+
+def _value_text(value, fmt: str, words) -> str:
+    """A value put into a catalogue sentence, escaped for the format (as ``finalize``)."""
+    from markupsafe import Markup, escape
+
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, dt.date):
+        value = words.date(value)
+    text = visible("" if value is None else str(value))
+    return str(escape(text)) if fmt == "html" else md_escape(text)
+
+
+def fill(text, fmt: str, values: dict, words):
+    """A catalogue sentence with its {placeholders} filled and **bold** marked, everything
+    escaped for the format: catalogue text is data too (a casebook may bring its own)."""
+    from markupsafe import Markup, escape
+
+    from lpcli.documents.catalogue import segments
+
+    out, bold = [], False
+    for kind, value in segments(str(text)):
+        if kind == "text":
+            text_part = visible(value)
+            out.append(str(escape(text_part)) if fmt == "html" else md_escape(text_part))
+        elif kind == "bold":
+            out.append(("</strong>" if bold else "<strong>") if fmt == "html" else "**")
+            bold = not bold
+        else:
+            out.append(_value_text(values.get(value), fmt, words))
+    if bold:
+        out.append("</strong>" if fmt == "html" else "**")
+    return Markup("".join(out))
+
+
+def _css_string(text: str) -> str:
+    """A CSS string: everything but ASCII letters and digits as a hex escape, so nothing in
+    it can end the string or the style sheet. Each escape ends with the one space CSS reads
+    as its end (a space after an escape would otherwise be swallowed)."""
+    return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x} "
+                         for c in text) + '"'
+
+
+def css_content(text, values: dict, words):
+    """A catalogue sentence as a CSS 'content' value for the page's margins: {page} and
+    {pages} become the page counters, other values quoted strings."""
+    from markupsafe import Markup
+
+    from lpcli.documents.catalogue import segments
+
+    out = []
+    for kind, value in segments(str(text)):
+        if kind == "text":
+            out.append(_css_string(visible(value)))
+        elif kind == "field" and value in ("page", "pages"):
+            out.append(f"counter({value})")
+        elif kind == "field":
+            item = values.get(value)
+            item = words.date(item) if isinstance(item, dt.date) else item
+            out.append(_css_string(visible("" if item is None else str(item))))
+    return Markup(" ".join(out) or '""')
+
+
+def tel_href(phone) -> str:
+    """'tel:01632960101' for a phone number as typed: digits and a leading +."""
+    text = str(phone or "").strip()
+    digits = re.sub(r"[^0-9]", "", text)
+    return ("tel:+" if text.startswith("+") else "tel:") + digits if digits else ""
+
+
+def mailto_href(email) -> str:
+    from urllib.parse import quote
+
+    return "mailto:" + quote(str(email or "").strip(), safe="@.+-_") if email else ""
 
 
 class _TooSlow(Exception):
@@ -225,7 +247,7 @@ def _whose(casebook, where: str) -> str:
     return "this is a fault in lpcli's own template; please report it"
 
 
-def render_template(casebook, name: str, fmt: str, model: dict,
+def render_template(casebook, name: str, fmt: str, model: dict, words,
                     seconds: float | None = None) -> str:
     import os
 
@@ -234,7 +256,7 @@ def render_template(casebook, name: str, fmt: str, model: dict,
 
     if seconds is None:
         seconds = float(os.environ.get("LPCLI_RENDER_SECONDS", RENDER_SECONDS))
-    env = _environment(casebook, fmt)
+    env = _environment(casebook, fmt, words)
     try:
         with _time_limit(seconds):
             template = env.get_template(name)

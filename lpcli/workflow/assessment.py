@@ -87,27 +87,11 @@ def element_agencies(fields: dict) -> list[str]:
 # -- a prepared assessment (--from-file) and the options on top of it --------------------------
 
 def load_assessment_file(path) -> dict:
-    """A prepared assessment: one YAML mapping of the assessment's fields, read strictly and
-    checked against the schema's assessment before anything uses it."""
-    from lpcli.check import schema
-    from lpcli.core.diagnostics import format_path
-    from lpcli.core.errors import EnvironmentProblem
-    from lpcli.files.loader import load_file
+    """A prepared assessment (``--from-file``), checked against the schema's assessment."""
+    from lpcli.workflow.common import load_prepared
 
-    loaded = load_file(path)
-    if loaded.problems:
-        p = loaded.problems[0]
-        raise EnvironmentProblem(f"{path}:{p.line}:{p.column}: {p.message}")
-    if not isinstance(loaded.data, dict):
-        raise EnvironmentProblem(f"{path} must hold one mapping of assessment fields",
-                                 hint="for example: outcome: integrated_response, domains: ...")
-    for where, _, message in schema.part_messages("case", ("definitions", "assessment"),
-                                                  loaded.data):
-        if where:  # a missing date, assessor or outcome may come from the options
-            line, column = loaded.locate(where)
-            raise EnvironmentProblem(f"{path}:{line}:{column}: {format_path(where)}: {message}",
-                                     hint="see 'lpcli assess --help' for the fields")
-    return loaded.data
+    return load_prepared(path, ("definitions", "assessment"), what="assessment",
+                         example="outcome: integrated_response, domains: ...", command="assess")
 
 
 def combine(prepared: dict, given: dict) -> dict:

@@ -82,10 +82,10 @@ def set_key(doc, key, value, after: tuple = ()):
 
 # The order of top-level keys in a case file, as the schema documents them.
 CASE_ORDER = ("id", "status", "opened", "opened_by", "source", "child", "family",
-              "family_wishes", "consent", "consent_history", "assessment", "assessment_history",
-              "statutory", "team", "meetings", "lead_professional", "lead_professional_history",
-              "unresolved_nomination", "plan", "reviews", "handovers", "closure", "reopenings",
-              "events")
+              "family_wishes", "links", "consent", "consent_history", "assessment",
+              "assessment_history", "statutory", "team", "meetings", "lead_professional",
+              "lead_professional_history", "unresolved_nomination", "plan", "reviews",
+              "handovers", "closure", "reopenings", "events")
 
 
 def set_case_key(doc, key, value):
@@ -118,3 +118,33 @@ def check_consent_not_withdrawn(refusals: Refusals, data: dict, case_id: str,
                  "--exit-strategy TEXT), or, where a child is at risk of significant harm, step "
                  f"up (lpcli handover {case_id} SOCIAL_WORKER --transition step_up "
                  "--without-consent ...)")
+
+
+def load_prepared(path, part: tuple, *, what: str, example: str, command: str,
+                  known_keys=None) -> dict:
+    """A prepared record from ``--from-file``: one YAML mapping, read strictly and checked
+    against its part of the case schema before anything uses it. Required keys may be left
+    out (the command fills them in or asks); anything else wrong is refused with its place.
+    """
+    from lpcli.check import schema
+    from lpcli.core.diagnostics import format_path
+    from lpcli.core.errors import EnvironmentProblem
+    from lpcli.files.loader import load_file
+
+    loaded = load_file(path)
+    if loaded.problems:
+        p = loaded.problems[0]
+        raise EnvironmentProblem(f"{path}:{p.line}:{p.column}: {p.message}")
+    if not isinstance(loaded.data, dict):
+        raise EnvironmentProblem(f"{path} must hold one mapping of {what} fields",
+                                 hint=f"for example: {example}")
+    unknown = sorted(set(loaded.data) - set(known_keys)) if known_keys else []
+    if unknown:
+        raise EnvironmentProblem(f"{path}: unknown {what} field(s): {', '.join(unknown)}",
+                                 hint="fields: " + ", ".join(known_keys))
+    for where, _, message in schema.part_messages("case", part, loaded.data):
+        if where:  # a missing required key is for the command to fill in
+            line, column = loaded.locate(where)
+            raise EnvironmentProblem(f"{path}:{line}:{column}: {format_path(where)}: {message}",
+                                     hint=f"see 'lpcli {command} --help' for the fields")
+    return loaded.data

@@ -28,37 +28,16 @@ TEXT_FIELDS = ("changed_circumstances", "progress", "family_view", "child_view",
 REVIEW_KEYS = ("date", "meeting", "attendees", "changed_circumstances", "progress",
                "outcome_progress", "family_satisfaction", "family_view", "child_view",
                "practitioner_views", "plan_changes", "signposting", "exit_strategy",
-               "within_timescales", "next_review", "next_review_venue")
+               "within_timescales", "next_review", "next_review_time", "next_review_venue")
 
 
 def load_review_file(path) -> dict:
-    """A prepared review (``--from-file``): one YAML mapping of review fields, read strictly."""
-    from lpcli.core.errors import EnvironmentProblem
-    from lpcli.files.loader import load_file
+    """A prepared review (``--from-file``), checked against the review record's schema."""
+    from lpcli.workflow.common import load_prepared
 
-    loaded = load_file(path)
-    if loaded.problems:
-        p = loaded.problems[0]
-        raise EnvironmentProblem(f"{path}:{p.line}:{p.column}: {p.message}")
-    if not isinstance(loaded.data, dict):
-        raise EnvironmentProblem(f"{path} must hold one mapping of review fields",
-                                 hint="for example: progress: ..., next_review: 2027-01-15")
-    unknown = sorted(set(loaded.data) - set(REVIEW_KEYS))
-    if unknown:
-        raise EnvironmentProblem(f"{path}: unknown review field(s): {', '.join(unknown)}",
-                                 hint="fields: " + ", ".join(REVIEW_KEYS))
-    # Checked against the review record's schema before anything uses it (every part may be
-    # left out here: the command fills in the date and the next review).
-    from lpcli.check import schema
-    from lpcli.core.diagnostics import format_path
-
-    for where, _, message in schema.part_messages("case", ("properties", "reviews", "items"),
-                                                  loaded.data):
-        if where:  # a missing required key is for the command to fill in
-            line, column = loaded.locate(where)
-            raise EnvironmentProblem(f"{path}:{line}:{column}: {format_path(where)}: {message}",
-                                     hint="see 'lpcli review --help' for the review fields")
-    return loaded.data
+    return load_prepared(path, ("properties", "reviews", "items"), what="review",
+                         example="progress: ..., next_review: 2027-01-15", command="review",
+                         known_keys=REVIEW_KEYS)
 
 
 def record_review(casebook, case_id: str, fields: dict, *, author: str | None = None):

@@ -24,6 +24,7 @@ CASE_RULES = (
     references.action_owners,
     references.references,
     references.meeting_family_attendees,
+    references.links_make_sense,
     leads.lead_in_team,
     leads.statutory_lead_rule,
     leads.lead_professional_needed,

@@ -142,3 +142,19 @@ def meeting_family_attendees(case, directory):
                 yield Finding(("meetings", i, "family_attendees", j), ERROR,
                               "unknown-family-member", f"'{who}' is not a family member's ID "
                               "in this case (or 'child')")
+
+
+def links_make_sense(case, directory):
+    """A case is not linked to itself, and to another case once (one relationship each).
+    Whether the other case exists and links back is a question about the whole casebook:
+    'lpcli validate' asks it of every case at once (casebook/links.py)."""
+    seen = set()
+    for i, link in dicts(items(case, "links")):
+        other = link.get("case")
+        if other == case.get("id"):
+            yield Finding(("links", i, "case"), ERROR, "link-to-itself",
+                          "a case cannot be linked to itself")
+        elif other in seen:
+            yield Finding(("links", i, "case"), ERROR, "duplicate-link",
+                          f"{other} is linked more than once; keep one relationship")
+        seen.add(other)
