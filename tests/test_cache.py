@@ -235,3 +235,23 @@ def test_sync_merging_practitioners_takes_cached_results(book, tmp_path, counted
     validate(book)
     stopped = book.run("sync")
     assert stopped.exit_code != 0 and MODEL_CASE in stopped.output
+
+
+def test_links_across_cases_are_checked_from_the_cache(book, settled, counted):
+    """validate's check of links across cases (issue 15) takes each case's links from the
+    cache's index: a warm run analyses nothing and finds what a cold one finds, and a
+    linked case removed is noticed without reading the case that links to it."""
+    assert book.run("link", MODEL_CASE, OTHER_CASE, "--relationship", "sibling",
+                    "--date", "2026-11-20").exit_code == 0
+    shutil.rmtree(book.root / ".git" / "lpcli")
+    cold = validate(book)
+    counted.clear()
+    assert validate(book) == cold and counted == []
+    assert not [d for d in cold if "link" in d["rule"]]
+    book.case(OTHER_CASE).unlink()
+    found = validate(book)
+    assert counted == []
+    assert {(d["file"], d["rule"]) for d in found if "link" in d["rule"]} == \
+        {(f"cases/{MODEL_CASE}.yaml", "link-to-missing-case")}
+    shutil.rmtree(book.root / ".git" / "lpcli")
+    assert validate(book) == found
