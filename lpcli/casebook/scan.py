@@ -65,16 +65,42 @@ def analyse_tracked(name: str, raw: bytes, directory, prints, whole):
         checked = check(name, "case", yamlio.Loaded(problems=[problem], fatal=True), watched,
                         case_id)
     else:
-        # Positions are only for pointing at findings: a file with none is read without.
+        # Positions are only for pointing at findings: a file is read without them, and
+        # read again for them only if something is found (its checks are not run twice).
         quick = quickyaml.load(text) if not diags else None
-        checked = check(name, "case", quick, watched, case_id) if quick is not None else None
-        if checked is None or checked.diagnostics:
+        if quick is not None:
+            quick = _Positioned(quick.data, text)
+            checked = check(name, "case", quick, watched, case_id)
+        if quick is None or not quick.same_reading():
             watched = depends.Watched(directory, prints) if directory is not None else None
             checked = check(name, "case", loader.load(text), watched, case_id)
     diags += checked.diagnostics
     # Only a case that passed the gate has a slim copy: reports never see the others.
     slim = cachemod.slim(checked.data) if checked.data is not None else None
     return slim, cachemod.diags_to_json(diags), depends.recorded(watched, whole)
+
+
+class _Positioned(yamlio.Loaded):
+    """A file read by the quick path (data, no positions): the first finding to be located
+    reads it again with ``loader.load`` for the positions (where a file with findings spends
+    most of its time), once."""
+
+    def __init__(self, data, text: str):
+        super().__init__(data=data)
+        self._text = text
+        self._full = None
+
+    def locate(self, path) -> tuple[int, int]:
+        if self._full is None:
+            self._full = loader.load(self._text)
+            self.positions = self._full.positions
+        return super().locate(path)
+
+    def same_reading(self) -> bool:
+        """False if the reading for positions found a problem the quick path did not (the
+        differential tests say it never does): then the file is checked again from it."""
+        full = self._full
+        return full is None or not (full.problems or full.fatal)
 
 
 _WORKER = None  # (casebook folder, directory, prints, whole), inherited by forked workers
