@@ -209,26 +209,27 @@ def test_diagnostics_are_the_same_whichever_loader_read_the_file(texts, monkeypa
 
 
 def test_a_file_read_again_for_positions_with_a_problem_is_checked_from_that_reading(
-        monkeypatch):
+        texts, monkeypatch):
     """The quick path's findings are located by reading the file again; should that reading
     ever find a problem the quick one did not (the tests above say it does not), the file
     is checked from it, problems first, never from the quick data."""
     from lpcli.casebook import scan as scanmod
-    from lpcli.casebook.book import Directory
     from lpcli.files import loader
 
-    pr = yamlio.load_strict((EXAMPLE / "practitioners.yaml").read_text())
-    directory = Directory(pr.data["practitioners"])
-    text = (EXAMPLE / "cases" / f"{MODEL_CASE}.yaml").read_text()
-    text = text.replace("owner: ho-brennan", "owner: nobody-at-all", 1)  # a finding
-    name = f"cases/{MODEL_CASE}.yaml"
-    quick_slim, quick_diags = scanmod.analyse(name, text.encode(), directory)
+    name, text = next((n, t) for n, t in texts.items()
+                      if "/gen" in n and quickyaml.load(t) is not None)
+    cid = Path(name).stem
+    text = text.replace(f"id: {cid}", "id: LP-00000-00000", 1)  # a finding: id-mismatch
     assert quickyaml.load(text) is not None  # the quick path reads it
-    assert quick_slim is not None and quick_diags
+    rel = f"cases/{cid}.yaml"
+    quick_slim, quick_diags = scanmod.analyse(rel, text.encode(), None)
+    assert quick_slim is not None and "id-mismatch" in [d[5] for d in quick_diags]
+    where = yamlio.load_strict(text).locate(("id",))
+    assert [tuple(d[1:3]) for d in quick_diags if d[5] == "id-mismatch"] == [where]
     problem = yamlio.YamlProblem("yaml-anchor", "an anchor", 3, 4, ("child",))
     monkeypatch.setattr(loader, "load", lambda t: yamlio.Loaded(problems=[problem],
                                                                 fatal=True))
-    slim, diags = scanmod.analyse(name, text.encode(), directory)
+    slim, diags = scanmod.analyse(rel, text.encode(), None)
     assert slim is None and [d[5] for d in diags] == ["yaml-anchor"]
 
 
