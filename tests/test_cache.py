@@ -255,3 +255,23 @@ def test_links_across_cases_are_checked_from_the_cache(book, settled, counted):
         {(f"cases/{MODEL_CASE}.yaml", "link-to-missing-case")}
     shutil.rmtree(book.root / ".git" / "lpcli")
     assert validate(book) == found
+
+
+def test_validate_reads_the_results_of_files_with_findings_only(book, settled, monkeypatch):
+    path = book.case(OTHER_CASE)
+    path.write_text(path.read_text().replace("owner: ", "owner: nobody-", 1))
+    cold = validate(book)
+    with_findings = {d["file"] for d in cold if d["rule"] != "file-permissions"}
+    assert f"cases/{OTHER_CASE}.yaml" in with_findings
+    asked = []
+    real = storemod.Store.results
+
+    def results(self, names, **kw):
+        names = list(names)
+        asked.extend(names)
+        return real(self, names, **kw)
+
+    monkeypatch.setattr(storemod.Store, "results", results)
+    assert validate(book) == cold
+    # Case files only (practitioners.yaml and lpcli.yaml are not in the cache).
+    assert f"cases/{OTHER_CASE}.yaml" in asked and set(asked) <= with_findings

@@ -21,7 +21,7 @@ from lpcli.casebook import cache as cachemod
 from lpcli.casebook import depends
 from lpcli.casebook import store as storemod
 from lpcli.casebook.layout import CASES_DIR
-from lpcli.casebook.store import BLOB, DIRPRINT, LINKS, STAT, STATUS
+from lpcli.casebook.store import BLOB, DIRPRINT, FINDINGS, LINKS, NO_SLIM, STAT, STATUS
 from lpcli.check.gate import check
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
@@ -201,8 +201,6 @@ def _case_id(name: str) -> str | None:
     return stem if is_case_id(stem) else None
 
 
-_EMPTY = storemod.pack([])
-
 
 class _Scan:
     def __init__(self, casebook, directory, progress, status, slims, diagnostics):
@@ -306,36 +304,45 @@ class _Scan:
 
     def _results(self, order, hits, done, modes) -> list[FileResult]:
         index, want = self.store.index, self.want
-        wanted_hits = [n for n in hits if want is None or index[n][STATUS] in (want, 0)]
-        rows = self.store.results(wanted_hits, slim=self.slims, diags=self.diagnostics)
+        slims, diagnostics = self.slims, self.diagnostics
+
+        def needs_row(entry) -> bool:
+            # A row holds a slim copy (only a file that passed the gate has one) and the
+            # diagnostics (the index says whether there are any): read only for those.
+            return bool((slims and entry[STATUS] != NO_SLIM)
+                        or (diagnostics and entry[FINDINGS]))
+
+        asked = [n for n in hits if (want is None or index[n][STATUS] in (want, NO_SLIM))
+                 and needs_row(index[n])]
+        rows = self.store.results(asked, slim=slims, diags=diagnostics)
         out = []
         for name in order:
             if name in done:
                 mode, slim, status, diags, links = done[name]
-                if want is not None and status not in (want, storemod.NO_SLIM):
+                if want is not None and status not in (want, NO_SLIM):
                     continue
-                slim = storemod.unpack(slim) if slim is not None and self.slims else None
+                slim = storemod.unpack(slim) if slim is not None and slims else None
                 out.append(FileResult(name, _case_id(name),
-                                      cachemod.diags_from_json(diags) if self.diagnostics
+                                      cachemod.diags_from_json(diags) if diagnostics
                                       else None, slim, mode, links))
                 continue
             entry = index[name]
-            if want is not None and entry[STATUS] not in (want, 0):
+            if want is not None and entry[STATUS] not in (want, NO_SLIM):
                 continue
-            row = rows.get(name)
-            if row is None or row[0] != entry[BLOB]:
-                # Changed under us (another lpcli wrote the cache): analyse it now.
-                mode, slim, diags, links = self._one(name)
-                out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
-                continue
-            slim = storemod.unpack(row[1]) if self.slims else None
-            diags = None
-            if self.diagnostics:
-                packed = row[2] if self.slims else row[1]
-                diags = [] if packed == _EMPTY else cachemod.diags_from_json(
-                    storemod.unpack(packed))
-            if entry[STATUS] == 0:
-                slim = None
+            slim = None
+            diags = [] if diagnostics else None
+            if needs_row(entry):
+                row = rows.get(name)
+                if row is None or row[0] != entry[BLOB]:
+                    # Changed under us (another lpcli wrote the cache): analyse it now.
+                    mode, slim, diags, links = self._one(name)
+                    out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
+                    continue
+                if slims and entry[STATUS] != NO_SLIM:
+                    slim = storemod.unpack(row[1])
+                if diagnostics and entry[FINDINGS]:
+                    diags = cachemod.diags_from_json(storemod.unpack(
+                        row[2] if slims else row[1]))
             out.append(FileResult(name, _case_id(name), diags, slim, modes.get(name),
                                   entry[LINKS]))
         return out

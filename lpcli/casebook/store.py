@@ -40,9 +40,10 @@ import time
 from lpcli import __version__, gitstore
 from lpcli.casebook import cache as cachemod
 
-# The layout of this file; cache.FORMAT is what the slim copy holds. 2: each entry keeps
-# the case's links (issue 15), which validate checks across every case.
-FORMAT = 2
+# The layout of this file; cache.FORMAT is what the slim copy holds. 3: each entry keeps
+# the case's links (issue 15), which validate checks across every case, and whether the
+# file has findings.
+FORMAT = 3
 # A file whose mtime or ctime is this close to the moment the cache is written may change
 # again within the same timestamp tick (two seconds: FAT's, and slack for a coarse clock).
 RACY_NS = 2_000_000_000
@@ -64,13 +65,15 @@ def blob_id(raw: bytes) -> str:
     return h.hexdigest()
 
 
-# An entry of the index: [stat, blob, status, dirprint, links]. ``stat`` is (ino, size,
-# mtime_ns, ctime_ns), or None when the file must be read again; ``dirprint`` the
+# An entry of the index: [stat, blob, status, dirprint, links, findings]. ``stat`` is (ino,
+# size, mtime_ns, ctime_ns), or None when the file must be read again; ``dirprint`` the
 # fingerprint of the directory its results were last confirmed against (``depends.py``);
 # ``links`` the case's links to other cases (``cache.links``), so that validate checks them
-# across the casebook without reading every slim copy (almost every case has none). Plain
-# lists, not objects: a hundred thousand of them are read on every run.
-STAT, BLOB, STATUS, DIRPRINT, LINKS = range(5)
+# across the casebook without reading every slim copy (almost every case has none);
+# ``findings`` whether its diagnostics are not empty, so that validate reads the rows of
+# those files only. Plain lists, not objects: a hundred thousand of them are read on every
+# run.
+STAT, BLOB, STATUS, DIRPRINT, LINKS, FINDINGS = range(6)
 
 
 class Store:
@@ -204,7 +207,7 @@ class Store:
     def put(self, name, stat, blob, slim, status, diags, deps, dirprint, links) -> None:
         """Record a file just analysed (``slim`` packed). ``stat`` is the fstat of the read
         that gave these bytes; it is kept only if not racy (``save``)."""
-        self.index[name] = [stat, blob, status, dirprint, links]
+        self.index[name] = [stat, blob, status, dirprint, links, bool(diags)]
         self.pending[name] = (name, blob, slim, pack(diags), pack(deps))
         self.touched.add(name)
         self.dirty_index = True
@@ -302,6 +305,6 @@ def _unpack_index(packed) -> dict:
         return {}
     index = marshal.loads(packed)
     if not isinstance(index, dict) or not all(
-            isinstance(e, list) and len(e) == 5 for e in index.values()):
+            isinstance(e, list) and len(e) == 6 for e in index.values()):
         raise ValueError("not an index")
     return index
