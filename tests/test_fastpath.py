@@ -1,6 +1,9 @@
 """The fast path agrees with the slow path, and the cache never gives a stale answer.
 
 * the LibYAML loader returns the strict loader's data and positions, or hands over;
+* the yaml-rs loader (no positions) returns the strict loader's data, or hands over, over
+  every fixture, the hostile corpus, generated casebooks and random documents; and a case
+  file's diagnostics are the same whichever way it was read;
 * jsonschema-rs and jsonschema give the same verdict;
 * reports from the cache's slim copies equal reports from the whole records;
 * the cache notices an edit that keeps size and mtime, survives corruption, and a parallel
@@ -21,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, FIXTURES, MODEL_CASE
+from conftest import EXAMPLE, FIXTURES, MODEL_CASE, Book
 from lpcli.casebook import cache as cachemod
-from lpcli.files import fastyaml
+from lpcli.files import fastyaml, quickyaml
 from lpcli.check import schema
 from lpcli.files import yamlio
 
@@ -103,6 +106,175 @@ def test_fast_loader_hands_over_everything_the_strict_loader_rejects(texts, pars
         if strict.problems:
             assert fast is None, name
 
+
+def test_quick_loader_agrees_with_strict_loader(texts, parsed):
+    handed_over = 0
+    for name, text in texts.items():
+        quick, strict = quickyaml.load(text), parsed[name][1]
+        if quick is None:
+            handed_over += 1
+            continue
+        assert strict.problems == [], name  # it hands over everything the strict one rejects
+        assert repr(quick.data) == repr(strict.data), name  # repr: nan != nan
+        assert quick.positions == {}, name
+    # Generated cases, as people write them, take the quick way; the fixtures and the
+    # hostile corpus are mostly the unusual files it hands over.
+    generated = [n for n in texts if "/gen" in n]
+    assert sum(quickyaml.load(texts[n]) is not None for n in generated) > 0.9 * len(generated)
+    assert handed_over < len(texts) / 3
+
+
+_PIECES = ["0", "1", "9", "+", "-", ".", "e", "E", "_", "0x", "0X", "0o", "0O", "0b", "0B",
+           "inf", "nan", "Inf", "NaN", ".inf", ".nan", "true", "True", "null", "~", "yes", "no",
+           "on", ":", " ", "  ", "2026-03-03", "12:30", "\\t", "'", '"', "#", " #", "\u00e9",
+           "\u00a0", "\u2028", "\x85", "a", "x y", "? ", ": ", "|", ">", "\\", "\\n",
+           "\\u00e9", "\\x41", "\\N", "\\_", "&a", "*a", "!t", "[", "]", "{", "}", ",",
+           "%", "@", "`", "=", "<<", "\r", "1" * 70]
+
+
+def _random_document(rng) -> str:
+    """A small YAML document of random keys, scalars in every style, block scalars, nested
+    mappings and sequences: where the two parsers could disagree."""
+    def scalar():
+        return "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 4)))
+
+    def value(indent, depth):
+        r = rng.random()
+        if depth > 2 or r < 0.4:
+            s, f = scalar(), rng.random()
+            if f < 0.5:
+                return f" {s}\n"
+            if f < 0.65:
+                return " '" + s.replace("'", "''") + "'\n"
+            if f < 0.8:
+                return ' "' + s.replace('"', '\\"') + '"\n'
+            if f < 0.9:
+                return f" {s}\n" + " " * (indent + 2) + scalar() + "\n"
+            lines = ["" if rng.random() < 0.2 else " " * (indent + 2 + rng.choice([0, 0, 1]))
+                     + scalar().replace("\r", "") for _ in range(rng.randint(0, 3))]
+            return (" " + rng.choice(["|", "|-", "|+", ">", ">-", ">+", "|2"]) + "\n"
+                    + "".join(line + "\n" for line in lines) + "\n" * rng.choice([0, 1]))
+        if r < 0.7:
+            return "\n" + mapping(indent + 2, depth + 1)
+        return "\n" + sequence(indent + rng.choice([0, 2]), depth + 1)
+
+    def mapping(indent, depth):
+        return "".join(" " * indent + rng.choice(["a", "b", "key", "'q'", "1", "true", "null",
+                                                  scalar().strip() or "k"]) + ":"
+                       + value(indent, depth) for _ in range(rng.randint(1, 3)))
+
+    def sequence(indent, depth):
+        return "".join(" " * indent + "-" + value(indent, depth)
+                       for _ in range(rng.randint(1, 3)))
+
+    return mapping(0, 0)
+
+
+def test_quick_loader_agrees_on_random_documents():
+    rng = random.Random(int(os.environ.get("LPCLI_FUZZ_SEED", "18")))
+    taken = 0
+    for _ in range(int(os.environ.get("LPCLI_QUICK_EXAMPLES", "1500"))):
+        text = _random_document(rng)
+        quick = quickyaml.load(text)
+        if quick is None:
+            continue
+        taken += 1
+        strict = yamlio.load_strict(text)
+        assert strict.problems == [] and repr(quick.data) == repr(strict.data), text
+    assert taken > 50
+
+
+def test_fast_screen_is_the_regular_expression():
+    rng = random.Random(5)
+    alphabet = " \t\n\r\x85\u2028&*!<%-.=>|,[{ab_0xB\"'#:"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert fastyaml.suspect(text) == bool(fastyaml._SUSPECT.search(text)), repr(text)
+
+
+def test_diagnostics_are_the_same_whichever_loader_read_the_file(texts, monkeypatch):
+    from lpcli.casebook.book import Directory
+    from lpcli.casebook.scan import analyse
+
+    pr = yamlio.load_strict((EXAMPLE / "practitioners.yaml").read_text())
+    directory = Directory(pr.data["practitioners"])
+    cases = {n: t for i, (n, t) in enumerate(texts.items())
+             if n.endswith(".yaml") and "cases" in n and ("/gen" not in n or i % 4 == 0)}
+    quick = {n: analyse(f"cases/{Path(n).name}", t.encode("utf-8"), directory)
+             for n, t in cases.items()}
+    monkeypatch.setattr(quickyaml, "load", lambda text: None)
+    for name, text in cases.items():
+        assert analyse(f"cases/{Path(name).name}", text.encode("utf-8"), directory) == \
+            quick[name], name
+
+
+def test_a_file_read_again_for_positions_with_a_problem_is_checked_from_that_reading(
+        texts, monkeypatch):
+    """The quick path's findings are located by reading the file again; should that reading
+    ever find a problem the quick one did not (the tests above say it does not), the file
+    is checked from it, problems first, never from the quick data."""
+    from lpcli.casebook import scan as scanmod
+    from lpcli.files import loader
+
+    name, text = next((n, t) for n, t in texts.items()
+                      if "/gen" in n and quickyaml.load(t) is not None)
+    cid = Path(name).stem
+    text = text.replace(f"id: {cid}", "id: LP-00000-00000", 1)  # a finding: id-mismatch
+    assert quickyaml.load(text) is not None  # the quick path reads it
+    rel = f"cases/{cid}.yaml"
+    quick_slim, quick_diags = scanmod.analyse(rel, text.encode(), None)
+    assert quick_slim is not None and "id-mismatch" in [d[5] for d in quick_diags]
+    where = yamlio.load_strict(text).locate(("id",))
+    assert [tuple(d[1:3]) for d in quick_diags if d[5] == "id-mismatch"] == [where]
+    problem = yamlio.YamlProblem("yaml-anchor", "an anchor", 3, 4, ("child",))
+    monkeypatch.setattr(loader, "load", lambda t: yamlio.Loaded(problems=[problem],
+                                                                fatal=True))
+    slim, diags = scanmod.analyse(rel, text.encode(), None)
+    assert slim is None and [d[5] for d in diags] == ["yaml-anchor"]
+
+
+_COMMANDS = (("validate",), ("list",), ("list", "--status", "closed"),
+             ("overdue", "--as-of", "2026-11-20"), ("caseload", "--as-of", "2026-11-20"),
+             ("report", "--month", "2026-10"))
+
+
+def test_a_casebook_reads_the_same_without_yaml_rs(generated, tmp_path, monkeypatch):
+    """yaml-rs only makes lpcli faster: without it (``quickyaml.yaml_rs`` None, as when it
+    is not installed) every command gives the same answers, cold and warm."""
+    root = tmp_path / "book"
+    shutil.copytree(generated, root, symlinks=True,
+                    ignore=shutil.ignore_patterns("cache-*"))
+    book = Book(root)
+
+    def answers():
+        shutil.rmtree(root / ".git" / "lpcli", ignore_errors=True)
+        out = []
+        for _ in ("cold", "warm"):
+            for args in _COMMANDS:
+                result = book.run(*args, "--format", "json")
+                assert result.exit_code in (0, 1), (args, result.output)
+                out.append((args, result.exit_code, result.output))
+        return out
+
+    taken = []
+    real = quickyaml.load
+    monkeypatch.setattr(quickyaml, "load", lambda text: taken.append(1) or real(text))
+    with_rs = answers()
+    assert taken  # the quick path was really used
+    monkeypatch.setattr(quickyaml, "load", real)
+    monkeypatch.setattr(quickyaml, "yaml_rs", None)
+    assert not quickyaml.available()
+    assert answers() == with_rs
+
+
+def test_lpcli_starts_without_yaml_rs_installed():
+    code = ("import sys; sys.modules['yaml_rs'] = None\n"  # 'import yaml_rs' now fails
+            "from lpcli.files import quickyaml\n"
+            "assert not quickyaml.available() and quickyaml.load('a: 1\\n') is None\n"
+            "print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "ok"
 
 def _mutations(data, rng):
     """Variants of a valid case with one value changed to something else."""
@@ -258,7 +430,7 @@ def test_reports_from_slim_copies_equal_reports_from_records(which, generated, b
 
 
 def _cache_files(book):
-    return list((book.root / ".git" / "lpcli").glob("cache-*.json"))
+    return list((book.root / ".git" / "lpcli").glob("cache-*.sqlite3"))
 
 
 def test_cache_is_used_and_never_stale(book):
@@ -312,8 +484,13 @@ def test_corrupt_or_unwritable_cache_falls_back_to_a_full_run(book, damage):
     elif damage == "truncated":
         cache_file.write_bytes(cache_file.read_bytes()[:1000])
     elif damage == "wrong shape":
-        cache_file.write_text(json.dumps({"format": cachemod.FORMAT, "lpcli": "x",
-                                          "files": [1, 2]}))
+        import marshal
+        import sqlite3
+
+        db = sqlite3.connect(cache_file)
+        db.execute("UPDATE meta SET v = ? WHERE k = 'index'", (marshal.dumps([1, 2]),))
+        db.commit()
+        db.close()
     else:
         cache_file.unlink()
         cache_file.mkdir()  # cannot be read or replaced

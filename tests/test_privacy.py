@@ -79,7 +79,7 @@ def test_everything_lpcli_creates_is_for_its_owner_only(tmp_path, shared_umask):
     shutil.rmtree(demo / ".git" / "lpcli", ignore_errors=True)
     assert run_loosely([*c, "validate"]).exit_code == 0
     assert run_loosely([*c, "overdue", "--as-of", AS_OF]).exit_code == 0
-    assert list((demo / ".git" / "lpcli").glob("cache-*.json"))
+    assert list((demo / ".git" / "lpcli").glob("cache-*.sqlite3"))
 
     # The pre-commit hook, and a commit made through it (the hook runs lpcli in a child).
     assert run_loosely([*c, "hooks", "install"]).exit_code == 0

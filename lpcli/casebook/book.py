@@ -194,19 +194,22 @@ class Casebook:
                                hint="run 'lpcli list --status all' to see the case IDs")
         return load_file(path)
 
-    def cases(self, progress=None, unreadable=None):
+    def cases(self, progress=None, unreadable=None, status: str | None = None):
         """Yield ``(case_id, slim_case)`` for every case file that passed the gate.
 
         The slim case holds what reports read (``cache.slim``); use ``read_case`` for the
-        whole record. ``unreadable(case_id)`` is called for each file left out because it
-        cannot be read or has YAML or schema errors (``validate`` says why); ``progress(n)``
-        as files are done. Every report reads cases through here, so they all share the
-        cache.
+        whole record. ``status`` ('open' or 'closed'): only cases with that status (a report
+        that reads only open cases then reads none of the others from the cache).
+        ``unreadable(case_id)`` is called for each file left out because it cannot be read
+        or has YAML or schema errors (``validate`` says why), whatever ``status`` asks;
+        ``progress(n)`` as files are done. Every report reads cases through here, so they
+        all share the cache.
         """
         from lpcli.casebook.scan import scan
 
         names = [f"{cid}.yaml" for cid in self.case_ids()]
-        for result in scan(self, names, self.directory, progress):
+        for result in scan(self, names, self.directory, progress, status=status,
+                           diagnostics=False):
             if result.slim is None:
                 if unreadable:
                     unreadable(result.case_id)

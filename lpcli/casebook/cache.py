@@ -1,12 +1,8 @@
-"""A cache of checked case files, so an unchanged case is never parsed twice.
+"""What the cache of checked case files keeps, so an unchanged case is never parsed twice.
 
-For each case file it keeps, under the SHA-1 of the file's bytes (as git names content;
-hardware-accelerated, twice as fast as blake2b here): the diagnostics
-``validate`` found and a *slim* copy of the case holding just what the reports read (status,
-lead professional, due dates...). A run reads every file's bytes and hashes them — about a
-tenth of a second for 10,000 cases — so the cache can never give a stale answer, whatever
-happened to sizes or timestamps. Diagnostics also depend on practitioners.yaml, lpcli.yaml,
-the schema and lpcli's version; when any of those change, they are recomputed.
+For each case file: the diagnostics ``validate`` found and a *slim* copy of the case holding
+just what the reports read (status, lead professional, due dates...). Where and how it is
+kept, and how a change is noticed, is ``store.py``; ``scan.py`` reads through it.
 
 It lives in the git directory (``.git/lpcli/``): never tracked, never committed, one per
 clone. A missing, corrupt or unwritable cache only means a full run.
@@ -14,21 +10,15 @@ clone. A missing, corrupt or unwritable cache only means a full run.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-
-from lpcli import __version__, gitstore
 from lpcli.check.history import history
 from lpcli.core.diagnostics import Diagnostic
 
-FORMAT = 9  # 9: the report's history, the lead's start, handovers (issues 14 and 17)
-           # and what 'lpcli find' reads (known_as, postcode, school name, links; issue 15)
+# 10: one more than either side of the issue 18 merge (main's 9, issue18-perf's 8), so that
+# no cache written by either is read as the other: the report's history, the lead's start,
+# handovers (issues 14 and 17), what 'lpcli find' reads (known_as, postcode, school name,
+# links; issue 15), kept in SQLite (issue 18).
+FORMAT = 10
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
-
-
-def digest(raw: bytes) -> str:
-    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
 
 
 # What the reports read from a case (listing, overdue, caseload, calendar, suggestions,
@@ -103,86 +93,16 @@ def _slim_child(out: dict) -> None:
                 del child[key]
 
 
-class Cache:
-    def __init__(self, casebook):
-        self.casebook = casebook
-        gd = gitstore.git_dir(casebook.root)
-        tag = hashlib.blake2b(os.fsencode(casebook.root), digest_size=6).hexdigest()
-        # No cache in another user's casebook (root running 'lpcli validate', say): the file
-        # and folder made here would be this user's, private, and in the owner's way.
-        if gd is not None and gitstore.foreign_owner(gd) is not None:
-            gd = None
-        self.path = gd / "lpcli" / f"cache-{tag}.json" if gd else None
-        self.context = self._context()
-        self.entries: dict[str, list] = {}
-        self.dirty = False
-        self._load()
-
-    def _context(self) -> str:
-        from lpcli.core.resources import schemas_dir
-
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"{FORMAT}:{__version__}".encode())
-        for path in (schemas_dir() / "case.schema.json", self.casebook.practitioners_path,
-                     self.casebook.settings_path):
-            try:
-                h.update(path.read_bytes())
-            except OSError:
-                h.update(b"-")
-        return h.hexdigest()
-
-    def _load(self) -> None:
-        if self.path is None:
-            return
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                saved = json.load(fh)
-            if saved.get("format") != FORMAT or saved.get("lpcli") != __version__:
-                return
-            entries = saved["files"]
-            if not isinstance(entries, dict):
-                return
-            if saved.get("context") != self.context:
-                # Diagnostics depend on the directory, settings and schema: recompute them.
-                for entry in entries.values():
-                    entry[2] = None
-            self.entries = entries
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.entries = {}
-
-    def get(self, name: str, sha: str):
-        entry = self.entries.get(name)
-        if isinstance(entry, list) and len(entry) == 3 and entry[0] == sha:
-            return entry
+def links(slim: dict | None) -> list | None:
+    """What validate's check across cases reads of a case's links (``linkcheck.py``): None
+    for a file that failed the gate, else the links (case and relationship), often none."""
+    if slim is None:
         return None
-
-    def put(self, name: str, sha: str, slim_case, diags) -> None:
-        self.entries[name] = [sha, slim_case, diags]
-        self.dirty = True
-
-    def save(self, present=None) -> None:
-        """Write the cache if it changed; forget files no longer there. Never fails."""
-        if self.path is None or not self.dirty:
-            return
-        if present is not None:
-            self.entries = {k: v for k, v in self.entries.items() if k in present}
-        payload = {"format": FORMAT, "lpcli": __version__, "context": self.context,
-                   "files": self.entries}
-        try:
-            self.path.parent.mkdir(mode=0o700, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            # json.dumps, not json.dump: dump streams through the pure-Python encoder, which
-            # is five times slower on a cache of 10,000 entries.
-            text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except (OSError, TypeError, ValueError):
-            try:
-                tmp.unlink()
-            except (OSError, UnboundLocalError):
-                pass
+    found = slim.get("links")
+    if not isinstance(found, list):
+        return []
+    return [{k: x[k] for k in ("case", "relationship") if k in x}
+            for x in found if isinstance(x, dict)]
 
 
 def diags_to_json(diags) -> list:

@@ -125,7 +125,9 @@ class Checker:
             gd = git_dir(cb.root)
             if gd is not None:
                 _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
-        scanned = scan(cb, cases, directory, progress, prune=not self.paths)
+        # No slim copies: the check across cases reads each case's links, which the scan
+        # gives from the cache's index (``FileResult.links``).
+        scanned = scan(cb, cases, directory, progress, prune=not self.paths, slims=False)
         for file_result in scanned:
             result.diagnostics += file_result.diagnostics
             # Outside the cached diagnostics: a chmod changes no content (permissions.py).

@@ -2,8 +2,8 @@
 paths): each linked case is there, and links back with the matching relationship.
 
 A case's own rules (``check/rules/references.links_make_sense``) see one file; these need
-every case, so they run after the scan, from the slim copies (which keep ``links``), and
-are never cached: removing or adding another file changes them. Both are warnings: a link
+every case, so they run after the scan, from each case's links (``cache.links``: the
+cache's index keeps them, so no slim copy is read), and are never cached: removing or adding another file changes them. Both are warnings: a link
 to a case removed for good is expected (README 'Removing a case for good'), and a link
 written by hand on one side only is half-done, not wrong.
 """
@@ -15,15 +15,11 @@ from lpcli.core.vocabulary import LINK_INVERSE
 from lpcli.files.loader import load_file
 
 
-def _links(slim) -> list:
-    links = (slim or {}).get("links")
-    return [x for x in links if isinstance(x, dict)] if isinstance(links, list) else []
-
-
 def check_links(casebook, results) -> list[Diagnostic]:
     """Warnings for links to a case not in the casebook, and links not returned."""
     present = {r.case_id for r in results if r.case_id}
-    links = {r.case_id: _links(r.slim) for r in results if r.case_id and r.slim}
+    # A file that failed the gate has no links (None): validate reports its errors.
+    links = {r.case_id: r.links for r in results if r.case_id and r.links is not None}
     found = []
     for case_id, own in links.items():
         for i, link in enumerate(own):

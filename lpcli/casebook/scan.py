@@ -1,22 +1,31 @@
 """Reading many case files at once: through the cache, and on every core when cold.
 
-``validate`` and every report go through ``scan``. Each file's bytes are read and hashed;
-a cache hit costs nothing more. The rest are analysed — read (fast path, else strict),
-checked against the schema and the rules — on all cores when there are many, and the cache
-is updated. The result per file is its diagnostics and the slim copy the reports use.
+``validate`` and every report go through ``scan``. Each file is ``lstat``-ed; one whose stat
+matches the cache's (``store.py``: inode, size, mtime and ctime, with git's rule for racy
+timestamps) is not read at all, and its cached results are used if the practitioners it
+names are as they were (``depends.py``). A file whose stat changed is read and its blob ID
+compared: the same bytes keep their results. The rest are analysed — read (the quick path,
+``quickyaml``, for files with no finding; else ``loader.load``, which gives positions),
+checked against the schema and the rules (``check/gate.py``) — on every core when there
+are many. The result per file is its diagnostics and the slim copy reports use, each read
+from the cache only when asked for.
 """
 
 from __future__ import annotations
 
 import os
+import stat as statmod
 from dataclasses import dataclass
 
 from lpcli.casebook import cache as cachemod
+from lpcli.casebook import depends
+from lpcli.casebook import store as storemod
 from lpcli.casebook.layout import CASES_DIR
+from lpcli.casebook.store import BLOB, DIRPRINT, FINDINGS, LINKS, NO_SLIM, STAT, STATUS
 from lpcli.check.gate import check
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
-from lpcli.files import loader, yamlio
+from lpcli.files import loader, quickyaml, yamlio
 from lpcli.files.safeio import read_raw
 
 
@@ -26,13 +35,23 @@ class FileResult:
     case_id: str | None     # None when the file name is not a valid case ID
     diagnostics: list | None
     slim: dict | None       # None when the file failed the gate (YAML or schema errors)
-    # st_mode from the read's own fstat, never cached: a chmod changes no content, so the
-    # permission check (validate's file-permissions) is made on every run from this.
+    # st_mode from this run's own stat of the file, never cached: a chmod changes no
+    # content, so the permission check (validate's file-permissions) is made on every run.
     mode: int | None = None
+    # The case's links (``cache.links``): None when the file failed the gate. Always given,
+    # even when ``slim`` is not asked for: validate checks links across every case.
+    links: list | None = None
 
 
 def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
     """Slim case and diagnostics (as JSON lists) for one case file's bytes."""
+    prints = depends.fingerprints(directory)
+    slim, diags, _ = analyse_tracked(name, raw, directory, prints, depends.dirprint(prints))
+    return slim, diags
+
+
+def analyse_tracked(name: str, raw: bytes, directory, prints, whole):
+    """``analyse``, and what its checks read from the directory (``depends.recorded``)."""
     stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
     case_id = stem if is_case_id(stem) else None
     diags = []
@@ -41,35 +60,72 @@ def analyse(name: str, raw: bytes, directory) -> tuple[dict | None, list]:
                                 "the file name is not a valid case ID (capital letters and "
                                 "digits in groups joined by hyphens, then .yaml)"))
     text, problem = yamlio.decode(raw)
+    watched = depends.Watched(directory, prints) if directory is not None else None
     if problem is not None:
-        loaded = yamlio.Loaded(problems=[problem], fatal=True)
+        checked = check(name, "case", yamlio.Loaded(problems=[problem], fatal=True), watched,
+                        case_id)
     else:
-        loaded = loader.load(text)
-    checked = check(name, "case", loaded, directory, case_id)
+        # Positions are only for pointing at findings: a file is read without them, and
+        # read again for them only if something is found (its checks are not run twice).
+        quick = quickyaml.load(text) if not diags else None
+        if quick is not None:
+            quick = _Positioned(quick.data, text)
+            checked = check(name, "case", quick, watched, case_id)
+        if quick is None or not quick.same_reading():
+            watched = depends.Watched(directory, prints) if directory is not None else None
+            checked = check(name, "case", loader.load(text), watched, case_id)
     diags += checked.diagnostics
     # Only a case that passed the gate has a slim copy: reports never see the others.
     slim = cachemod.slim(checked.data) if checked.data is not None else None
-    return slim, cachemod.diags_to_json(diags)
+    return slim, cachemod.diags_to_json(diags), depends.recorded(watched, whole)
 
 
-_WORKER = None  # (casebook folder, directory), inherited by forked workers
+class _Positioned(yamlio.Loaded):
+    """A file read by the quick path (data, no positions): the first finding to be located
+    reads it again with ``loader.load`` for the positions (where a file with findings spends
+    most of its time), once."""
+
+    def __init__(self, data, text: str):
+        super().__init__(data=data)
+        self._text = text
+        self._full = None
+
+    def locate(self, path) -> tuple[int, int]:
+        if self._full is None:
+            self._full = loader.load(self._text)
+            self.positions = self._full.positions
+        return super().locate(path)
+
+    def same_reading(self) -> bool:
+        """False if the reading for positions found a problem the quick path did not (the
+        differential tests say it never does): then the file is checked again from it."""
+        full = self._full
+        return full is None or not (full.problems or full.fatal)
+
+
+_WORKER = None  # (casebook folder, directory, prints, whole), inherited by forked workers
 
 
 def _work(name):
-    folder, directory = _WORKER
-    return _read_and_analyse(folder, name, directory)
+    return _read_and_analyse(*_WORKER[:1], name, *_WORKER[1:])
 
 
-def _read_and_analyse(folder: str, name: str, directory):
-    """(sha, slim, diags, mode) for one case file, read here so that the parent process
-    never holds every file's bytes at once."""
+def _read_and_analyse(folder: str, name: str, directory, prints, whole):
+    """(stat, mode, blob, slim, status, diags, deps, links) for one case file, read here so
+    that the parent process never holds every file's bytes at once. ``slim`` packed for the
+    cache; ``blob`` None when the file could not be read (never cached)."""
     seen = []
     raw, problem = read_raw(os.path.join(folder, name.rsplit("/", 1)[-1]), seen.append)
-    mode = seen[0].st_mode if seen else None
+    st = seen[0] if seen else None
+    mode = st.st_mode if st is not None else None
     if problem is not None:
-        return None, None, cachemod.diags_to_json([Diagnostic(
-            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), mode
-    return (cachemod.digest(raw), *analyse(name, raw, directory), mode)
+        return None, mode, None, None, storemod.NO_SLIM, cachemod.diags_to_json([Diagnostic(
+            name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), \
+            None, None
+    slim, diags, deps = analyse_tracked(name, raw, directory, prints, whole)
+    key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return (key, mode, storemod.blob_id(raw), storemod.pack(slim), storemod.status_code(slim),
+            diags, deps, cachemod.links(slim))
 
 
 def workers_for(files: int) -> int:
@@ -78,8 +134,8 @@ def workers_for(files: int) -> int:
     return cores if files >= cachemod.PARALLEL_MIN and cores > 1 else 1
 
 
-def _analyse_all(folder, todo, directory, progress):
-    """[name] → [(sha, slim, diags, mode)], on every core when it is worth it."""
+def _analyse_all(folder, todo, directory, prints, whole, progress):
+    """[name] → [``_read_and_analyse``'s answer], on every core when it is worth it."""
     global _WORKER
     workers = workers_for(len(todo))
     if workers > 1:
@@ -91,11 +147,11 @@ def _analyse_all(folder, todo, directory, progress):
         except (ImportError, ValueError):
             ctx = None
         if ctx is not None:
-            _WORKER = (folder, directory)
+            _WORKER = (folder, directory, prints, whole)
             try:
                 with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
                     out = []
-                    for result in pool.map(_work, todo, chunksize=100):
+                    for result in pool.map(_work, todo, chunksize=200):
                         out.append(result)
                         if progress:
                             progress(1)
@@ -106,21 +162,26 @@ def _analyse_all(folder, todo, directory, progress):
                 _WORKER = None
     out = []
     for name in todo:
-        out.append(_read_and_analyse(folder, name, directory))
+        out.append(_read_and_analyse(folder, name, directory, prints, whole))
         if progress:
             progress(1)
     return out
 
 
-def scan(casebook, file_names, directory, progress=None,
-         prune: bool = False) -> list[FileResult]:
+def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
+         status: str | None = None, slims: bool = True,
+         diagnostics: bool = True) -> list[FileResult]:
     """Results for case files named in cases/ (``LP-....yaml``), in order. ``prune``: these
-    are all the case files, so the cache may forget any other.
+    are all the case files, so the cache may forget any other. ``status`` ('open',
+    'closed'): leave out cases that passed the gate with another status (a file that failed
+    it is always there, with no slim copy). ``slims``/``diagnostics`` False: leave them
+    None (not read from the cache).
 
     ``progress(files, workers)``, when given, is told how many files need analysing (not in
-    the cache) and on how many processes, once that is known (after every file was read and
-    hashed, a tenth of a second for 10,000); it returns a function to call with the number
-    of files done as they are, or None (a run too short for a progress bar)."""
+    the cache, or changed) and on how many processes, once that is known (after the stat of
+    every file, and a read and blob ID of those whose stat changed); it returns a function to
+    call with the number of files done as they are, or None (a run too short for a progress
+    bar)."""
     import gc
 
     # Tens of thousands of small objects are made and kept here; the collector would walk
@@ -128,7 +189,8 @@ def scan(casebook, file_names, directory, progress=None,
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _scan(casebook, file_names, directory, progress, prune)
+        return _Scan(casebook, directory, progress, status, slims, diagnostics).run(
+            file_names, prune)
     finally:
         if was_enabled:
             gc.enable()
@@ -139,37 +201,154 @@ def _case_id(name: str) -> str | None:
     return stem if is_case_id(stem) else None
 
 
-def _scan(casebook, file_names, directory, progress, prune):
-    store = cachemod.Cache(casebook)
-    results: dict[str, FileResult] = {}
-    order, todo = [], []
-    folder = str(casebook.cases_dir)
-    for file_name in file_names:
-        name = f"{CASES_DIR}/{file_name}"
-        order.append(name)
-        if name not in store.entries:
-            todo.append(name)  # nothing cached: the analysis reads it
-            continue
-        seen = []
-        raw, problem = read_raw(os.path.join(folder, file_name), seen.append)
-        mode = seen[0].st_mode if seen else None
-        if problem is not None:
-            results[name] = FileResult(name, _case_id(name), [Diagnostic(
-                name, problem.line, problem.column, ".", ERROR, problem.rule,
-                problem.message)], None, mode)
-            continue
-        hit = store.get(name, cachemod.digest(raw))
-        if hit is not None and hit[2] is not None:
-            results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(hit[2]),
-                                       hit[1], mode)
-            continue
-        todo.append(name)
-    tick = progress(len(todo), workers_for(len(todo))) if progress and todo else None
-    for name, (sha, slim, diags, mode) in zip(todo, _analyse_all(folder, todo, directory,
-                                                                 tick)):
-        if sha is not None:
-            store.put(name, sha, slim, diags)
-        results[name] = FileResult(name, _case_id(name), cachemod.diags_from_json(diags), slim,
-                                   mode)
-    store.save(present=set(order) if prune else None)
-    return [results[name] for name in order]
+
+class _Scan:
+    def __init__(self, casebook, directory, progress, status, slims, diagnostics):
+        self.casebook = casebook
+        self.directory = directory
+        self.progress = progress
+        self.want = storemod.status_code({"status": status}) if status else None
+        self.slims = slims
+        self.diagnostics = diagnostics
+        self.prints = depends.fingerprints(directory)
+        self.whole = depends.dirprint(self.prints)
+        self.store = storemod.Store(casebook)
+        self.folder = str(casebook.cases_dir)
+
+    def run(self, file_names, prune) -> list[FileResult]:
+        store = self.store
+        order, modes = [], {}
+        hits, stale, todo = [], [], []   # cached and current / directory changed / to read
+        changed = []                     # stat changed: read, and compare the blob
+        index = store.index
+        lstat, regular = os.lstat, statmod.S_ISREG
+        folder = self.folder
+        for file_name in file_names:
+            name = f"{CASES_DIR}/{file_name}"
+            order.append(name)
+            entry = index.get(name)
+            if entry is None:
+                todo.append(name)  # nothing cached: the analysis reads it
+                continue
+            try:
+                st = lstat(f"{folder}/{file_name}")
+            except OSError:
+                todo.append(name)  # gone, unreadable: the read says what
+                continue
+            modes[name] = st.st_mode
+            if not regular(st.st_mode) or entry[STAT] != (st.st_ino, st.st_size,
+                                                         st.st_mtime_ns, st.st_ctime_ns):
+                changed.append(name)
+            elif entry[DIRPRINT] != self.whole:
+                stale.append(name)
+            else:
+                hits.append(name)
+        done: dict[str, tuple] = {}      # name -> (mode, slim packed, status, diags, links)
+        hits += self._verify(changed, todo, modes)
+        hits += self._confirm(stale, todo)
+        self._analyse(todo, done)
+        store.save(present=set(order) if prune else None)
+        return self._results(order, hits, done, modes)
+
+    def _verify(self, changed, todo, modes) -> list:
+        """Files whose stat changed: the same blob keeps its results (a touch, a checkout
+        of the same content, a copy); the rest are analysed."""
+        kept, stale = [], []
+        for name in changed:
+            seen = []
+            raw, problem = read_raw(os.path.join(self.folder, name.rsplit("/", 1)[-1]),
+                                    seen.append)
+            entry = self.store.index[name]
+            if problem is not None or storemod.blob_id(raw) != entry[BLOB]:
+                todo.append(name)
+                continue
+            st = seen[0]
+            modes[name] = st.st_mode
+            self.store.confirm(name, stat=(st.st_ino, st.st_size, st.st_mtime_ns,
+                                           st.st_ctime_ns))
+            (kept if entry[DIRPRINT] == self.whole else stale).append(name)
+        return kept + self._confirm(stale, todo)
+
+    def _confirm(self, stale, todo) -> list:
+        """Files unchanged since checked with another practitioners.yaml: their results hold
+        if nothing they looked up in the directory changed."""
+        if not stale:
+            return []
+        rows = self.store.results(stale, slim=False, diags=False, deps=True)
+        kept = []
+        for name in stale:
+            row = rows.get(name)
+            entry = self.store.index[name]
+            try:
+                valid = row is not None and row[0] == entry[BLOB] and depends.still_valid(
+                    storemod.unpack(row[1]), self.prints, self.whole)
+            except (ValueError, TypeError, EOFError):
+                valid = False
+            if valid:
+                self.store.confirm(name, dirprint=self.whole)
+                kept.append(name)
+            else:
+                todo.append(name)
+        return kept
+
+    def _analyse(self, todo, done) -> None:
+        # The bar (if any) counts only the files analysed now: the estimate is from those.
+        tick = self.progress(len(todo), workers_for(len(todo))) \
+            if self.progress and todo else None
+        results = _analyse_all(self.folder, todo, self.directory, self.prints, self.whole,
+                               tick)
+        for name, (key, mode, blob, slim, status, diags, deps, links) in zip(todo, results):
+            if blob is not None:
+                self.store.put(name, key, blob, slim, status, diags, deps, self.whole, links)
+            done[name] = (mode, slim, status, diags, links)
+
+    def _results(self, order, hits, done, modes) -> list[FileResult]:
+        index, want = self.store.index, self.want
+        slims, diagnostics = self.slims, self.diagnostics
+
+        def needs_row(entry) -> bool:
+            # A row holds a slim copy (only a file that passed the gate has one) and the
+            # diagnostics (the index says whether there are any): read only for those.
+            return bool((slims and entry[STATUS] != NO_SLIM)
+                        or (diagnostics and entry[FINDINGS]))
+
+        asked = [n for n in hits if (want is None or index[n][STATUS] in (want, NO_SLIM))
+                 and needs_row(index[n])]
+        rows = self.store.results(asked, slim=slims, diags=diagnostics)
+        out = []
+        for name in order:
+            if name in done:
+                mode, slim, status, diags, links = done[name]
+                if want is not None and status not in (want, NO_SLIM):
+                    continue
+                slim = storemod.unpack(slim) if slim is not None and slims else None
+                out.append(FileResult(name, _case_id(name),
+                                      cachemod.diags_from_json(diags) if diagnostics
+                                      else None, slim, mode, links))
+                continue
+            entry = index[name]
+            if want is not None and entry[STATUS] not in (want, NO_SLIM):
+                continue
+            slim = None
+            diags = [] if diagnostics else None
+            if needs_row(entry):
+                row = rows.get(name)
+                if row is None or row[0] != entry[BLOB]:
+                    # Changed under us (another lpcli wrote the cache): analyse it now.
+                    mode, slim, diags, links = self._one(name)
+                    out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
+                    continue
+                if slims and entry[STATUS] != NO_SLIM:
+                    slim = storemod.unpack(row[1])
+                if diagnostics and entry[FINDINGS]:
+                    diags = cachemod.diags_from_json(storemod.unpack(
+                        row[2] if slims else row[1]))
+            out.append(FileResult(name, _case_id(name), diags, slim, modes.get(name),
+                                  entry[LINKS]))
+        return out
+
+    def _one(self, name):
+        key, mode, blob, slim, status, diags, deps, links = _read_and_analyse(
+            self.folder, name, self.directory, self.prints, self.whole)
+        return (mode, storemod.unpack(slim) if slim is not None else None,
+                cachemod.diags_from_json(diags), links)

@@ -89,6 +89,13 @@ for _command in (
 
 
 def main():
+    # No cyclic garbage collector in a command run from the shell: it lasts seconds and its
+    # objects are freed by reference counting, while the collector would walk every case's
+    # slim copy again and again as reports build their rows (a third of a warm 'list' at
+    # 10,000 cases). Tests run commands in one long process (CliRunner): not through here.
+    import gc
+
+    gc.disable()
     try:
         cli(prog_name="lpcli")
     except Exception as exc:  # noqa: BLE001 - outside a command (completion, start-up)

@@ -233,8 +233,8 @@ def list_(state, status, lead, names, fmt):
     from lpcli.reports.listing import rows as list_rows
 
     cb = state.casebook
-    rows = list_rows(output.iter_cases(cb), cb.settings, status=status, lead=lead,
-                     names=names)
+    cases = output.iter_cases(cb, None if status == "all" else status)
+    rows = list_rows(cases, cb.settings, status=status, lead=lead, names=names)
     output.print_report(rows, fmt, columns=None, text=lambda: list_text(rows, status))
 
 

@@ -113,7 +113,7 @@ def demo(state, directory):
     output.print_diagnostics(result.diagnostics, result.files_checked, cb.root)
     out("")
     out(f"$ lpcli -C {path} list")
-    out(list_text(listing.rows(cb.cases(), cb.settings), "open"))
+    out(list_text(listing.rows(cb.cases(status="open"), cb.settings), "open"))
     out("")
     plan_file = path / "documents" / f"{DEMO_CASE}-plan.html"
     rd.write(cb, "plan", DEMO_CASE, "html", plan_file, today=dates.parse(DEMO_DATE))

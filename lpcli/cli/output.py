@@ -185,12 +185,13 @@ def warn(text: str) -> None:
     click.echo(f"lpcli: warning: {text}", err=True)
 
 
-def iter_cases(cb):
-    """(case_id, data) for every case that passed the gate; the rest are counted on stderr,
-    after the progress bar (if any) is finished, never on its line."""
+def iter_cases(cb, status: str | None = None):
+    """(case_id, data) for every case that passed the gate (``status``: only open or only
+    closed ones); the rest are counted on stderr, after the progress bar (if any) is
+    finished, never on its line."""
     left_out = []
     with progress() as bar:
-        cases = list(cb.cases(progress=bar, unreadable=left_out.append))
+        cases = list(cb.cases(progress=bar, unreadable=left_out.append, status=status))
     warn_left_out(len(left_out))
     yield from cases
 

@@ -347,7 +347,7 @@ def leave(state, pid, date_, fmt):
     cb = state.casebook
     written, left = practitioners.leave(cb, pid, date=opt_date(date_, "--date"),
                                         author=state.author)
-    work = practitioners.work_left(pid, output.iter_cases(cb))
+    work = practitioners.work_left(pid, output.iter_cases(cb, "open"))
     if fmt == "json":
         output.print_json({"practitioner": pid, "left": left.isoformat(),
                            "commit": written.commit, **work.as_dict()})
@@ -384,7 +384,7 @@ def away(state, pid, start, end, reason, no_input):
     output.done(state, practitioners.away(cb, pid, start=opt_date(start, "--from"),
                                           end=opt_date(end, "--to"), reason=reason,
                                           author=state.author))
-    led = practitioners.work_left(pid, output.iter_cases(cb)).cases_led
+    led = practitioners.work_left(pid, output.iter_cases(cb, "open")).cases_led
     if led:
         click.echo(f"{pid} leads {len(led)} open case{'s' if len(led) != 1 else ''} ("
                    + ", ".join(led) + "): while they are away their line manager makes sure "

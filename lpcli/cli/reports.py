@@ -55,7 +55,7 @@ def overdue(state, as_of, within, lead, agency, owner, kinds, fmt, names, exit_c
     cb = state.casebook
     day = as_of_date(as_of, cb)
     items = od.find(cb, day, within=within, kinds=kinds or od.KINDS, lead=lead, agency=agency,
-                    owner=owner, cases=output.iter_cases(cb), names=names)
+                    owner=owner, cases=output.iter_cases(cb, "open"), names=names)
     late = [i for i in items if not i.upcoming]
     columns = list(od.COLUMNS) + (["child_name"] if names else [])
     if fmt != "text" or items or not quiet:
@@ -82,7 +82,7 @@ def caseload(state, as_of, fmt):
     from lpcli.reports import caseload as cl
 
     cb = state.casebook
-    rows = cl.caseloads(cb, as_of_date(as_of, cb), cases=output.iter_cases(cb))
+    rows = cl.caseloads(cb, as_of_date(as_of, cb), cases=output.iter_cases(cb, "open"))
     if fmt == "csv":
         output.print_report([{**r.as_dict(), "cases": " ".join(r.cases)} for r in rows], fmt,
                             columns=list(cl.COLUMNS), text=None)
@@ -161,7 +161,7 @@ def retention(state, as_of, fmt, exact_dates, exit_code, quiet):
     cb = state.casebook
     day = as_of_date(as_of, cb)
     rt.rules(cb.settings)  # no rule: say so before reading any case
-    report = rt.find(output.iter_cases(cb), cb.settings, day)
+    report = rt.find(output.iter_cases(cb, "closed"), cb.settings, day)
     rows = [e.as_dict(exact_dates) for e in report.expired]
     if fmt != "text" or report.expired or not quiet:
         output.print_report(rows, fmt, columns=list(rt.COLUMNS),
@@ -194,7 +194,7 @@ def calendar(state, out_file, lead, actions, names, as_of):
     cb = state.casebook
     day = as_of_date(as_of, cb)
     evts = ical.events(cb, day, lead=lead, actions=actions, names=names,
-                       cases=output.iter_cases(cb))
+                       cases=output.iter_cases(cb, "open"))
     text = ical.to_ics(evts, day)
     if out_file is None:
         click.echo(text, nl=False)

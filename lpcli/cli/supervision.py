@@ -66,7 +66,7 @@ def supervision_list(state, as_of, fmt):
 
     cb = state.casebook
     day = as_of_date(as_of, cb)
-    rows = report.rows(cb, output.iter_cases(cb), day)
+    rows = report.rows(cb, output.iter_cases(cb, "open"), day)
 
     def text() -> str:
         if not rows:

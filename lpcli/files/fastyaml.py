@@ -35,6 +35,21 @@ except ImportError:  # pragma: no cover - depends on the installation
 # when only part of a conflict was cleaned up) by the last alternative.
 _SUSPECT = re.compile(r"(?:^|[\s\[\{,])[&*!]|<<|^%|^---|^\.\.\.|\t|^(?:={7}|>{7}|\|{7})",
                       re.M)
+# The same test, made fast: substring searches run at memory speed, and a regular expression
+# only where one of its characters is there at all (``_SUSPECT`` costs more than parsing).
+# ``tests/test_fastpath.py`` checks the two agree.
+_MARKER = re.compile(r"(?<![^\s\[{,])[&*!]")
+_LINE_STARTS = ("%", "---", "...", "=" * 7, ">" * 7, "|" * 7)
+_AFTER_NEWLINE = tuple("\n" + s for s in _LINE_STARTS)
+
+
+def suspect(text: str) -> bool:
+    """True when ``text`` might hold YAML syntax lpcli rejects or treats specially."""
+    if "\t" in text or "<<" in text or text.startswith(_LINE_STARTS):
+        return True
+    if any(s in text for s in _AFTER_NEWLINE):
+        return True
+    return ("&" in text or "*" in text or "!" in text) and _MARKER.search(text) is not None
 
 _PLAIN = "tag:lpcli:plain"
 _STR = "tag:yaml.org,2002:str"
@@ -75,7 +90,7 @@ def _may_nest_deep(text: str) -> bool:
 
 def load(text: str, positions: bool = True) -> Loaded | None:
     """The file's data and positions, or None when the strict loader must decide."""
-    if yaml is None or _SUSPECT.search(text) or _may_nest_deep(text):
+    if yaml is None or suspect(text) or _may_nest_deep(text):
         return None
     try:
         loader = _Loader(text)

@@ -69,7 +69,7 @@ def caseloads(casebook: Casebook, as_of: dt.date, cases=None, everyone: bool = T
     loads = {pid: _present(Load(pid, p.name, p.agency, p.capacity), p.data, as_of, weeks)
              for pid, p in directory.by_id.items()}
     started: dict[str, list] = {}
-    for case_id, data in (cases if cases is not None else casebook.cases()):
+    for case_id, data in (cases if cases is not None else casebook.cases(status="open")):
         if data.get("status") != "open":
             continue
         lead = facts.current_lead(data)

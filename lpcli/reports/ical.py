@@ -43,7 +43,7 @@ def events(casebook: Casebook, as_of: dt.date, *, lead: str | None = None,
            actions: bool = False, names: bool = False, cases=None) -> list[dict]:
     directory = casebook.directory
     out = []
-    for case_id, data in (cases if cases is not None else casebook.cases()):
+    for case_id, data in (cases if cases is not None else casebook.cases(status="open")):
         if data.get("status") != "open":
             continue
         lp = facts.current_lead(data)

@@ -142,7 +142,7 @@ def find(casebook: Casebook, as_of: dt.date, *, within: int | None = None, kinds
     wanted_agency = agency.casefold() if agency else None
     items = []
     leading: dict[str, dt.date | None] = {}  # who leads an open case, and since when
-    for case_id, data in (cases if cases is not None else casebook.cases()):
+    for case_id, data in (cases if cases is not None else casebook.cases(status="open")):
         lp = facts.current_lead(data)
         if lp and data.get("status") == "open":
             since = facts.as_date((data.get("lead_professional") or {}).get("since"))

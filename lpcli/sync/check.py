@@ -11,16 +11,20 @@ from lpcli.gitstore import trees
 from lpcli.sync.paths import case_file
 
 
-def check_tree(repo, tree_sha: str, paths) -> list:
+def check_tree(repo, tree_sha: str, paths, casebook=None) -> list:
     """Errors in the casebook files among ``paths`` as they stand in a commit or tree.
 
     When practitioners.yaml or lpcli.yaml is among them every case is checked, because a
     case's validity depends on the directory (a practitioner removed on one side, named in
-    a case on the other).
+    a case on the other). A case file whose blob is the one ``casebook``'s cache holds for
+    it takes the cached results, if the practitioners its checks looked up are the same in
+    this tree (``casebook/depends.py``): a merge that touches practitioners.yaml re-checks
+    only the cases it concerns, and reads no other.
     """
     from lpcli.casebook.cache import diags_from_json
     from lpcli.casebook.checker import check, check_loaded
-    from lpcli.casebook.scan import analyse
+    from lpcli.casebook.depends import dirprint, fingerprints
+    from lpcli.casebook.scan import analyse_tracked
     from lpcli.core.diagnostics import Diagnostic
 
     entries = trees.tree_entries(repo, tree_sha)
@@ -43,6 +47,10 @@ def check_tree(repo, tree_sha: str, paths) -> list:
     paths = set(paths)
     if paths & {PRACTITIONERS_FILE, SETTINGS_FILE}:
         paths |= {p for p in entries if case_file(p)}
+    prints = fingerprints(directory)
+    whole = dirprint(prints)
+    cached = _cached(casebook, entries, sorted(p for p in paths if p in entries
+                                               and case_file(p)), prints, whole)
     out = []
     for path in sorted(p for p in paths if p in entries):  # not there: deleted on this side
         if path == PRACTITIONERS_FILE:
@@ -53,6 +61,39 @@ def check_tree(repo, tree_sha: str, paths) -> list:
             if entries[path][0] == trees.SYMLINK_MODE:
                 out.append(Diagnostic(path, 1, 1, ".", ERROR, "symlink",
                                       "is a symbolic link; lpcli reads only regular files"))
-                continue
-            out += diags_from_json(analyse(path, raw(path), directory)[1])
+            elif path in cached:
+                out += [d for d in diags_from_json(cached[path]) if d.severity == ERROR]
+            else:
+                out += diags_from_json(analyse_tracked(path, raw(path), directory, prints,
+                                                       whole)[1])
     return [d for d in out if d.severity == ERROR]
+
+
+def _cached(casebook, entries, cases, prints, whole) -> dict:
+    """path -> diagnostics (JSON lists) the cache holds for the case files whose blob in
+    this tree it knows, when they hold for this tree's directory."""
+    if casebook is None or not cases:
+        return {}
+    from lpcli.casebook import store as storemod
+    from lpcli.casebook.depends import still_valid
+
+    store = storemod.Store(casebook)
+    try:
+        index = store.index
+        known = [p for p in cases if p in index and entries[p][0] != trees.SYMLINK_MODE
+                 and index[p][storemod.BLOB] == entries[p][1]]
+        rows = store.results(known, slim=False, diags=True, deps=True)
+        out = {}
+        for path in known:
+            row = rows.get(path)
+            if row is None or row[0] != entries[path][1]:
+                continue
+            try:
+                if index[path][storemod.DIRPRINT] == whole or still_valid(
+                        storemod.unpack(row[2]), prints, whole):
+                    out[path] = storemod.unpack(row[1])
+            except (ValueError, TypeError, EOFError):
+                continue
+        return out
+    finally:
+        store.close()

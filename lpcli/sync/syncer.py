@@ -175,7 +175,7 @@ class Sync:
         if auto:
             tree = trees.replace_in_tree(self.git, tree, auto)
         changed = self._changed_by_merge(ours, theirs, tree)
-        invalid = [] if unresolved else check_tree(self.repo, tree, changed)
+        invalid = [] if unresolved else check_tree(self.repo, tree, changed, self.casebook)
         if not unresolved and not invalid:
             report.action = "merged"
             if not dry_run:
@@ -206,7 +206,8 @@ class Sync:
         """Only shared changes: move forward. What others pushed is checked and reported,
         not refused: refusing would leave this copy behind for good, and the fix (lpcli
         edit) is then a normal change that sync pushes."""
-        errors = check_tree(self.repo, theirs, trees.changed(self.git, ours, theirs))
+        errors = check_tree(self.repo, theirs, trees.changed(self.git, ours, theirs),
+                            self.casebook)
         report.errors += errors
         if errors:
             report.notes.append(f"{report.remote}/{report.branch} holds cases that are not "
@@ -287,7 +288,8 @@ class Sync:
         self._refuse_unstaged()
         tree = merge.index_tree(self.git)
         ours = self.git.rev("HEAD")
-        errors = check_tree(self.repo, tree, self._changed_by_merge(ours, pending.theirs, tree))
+        errors = check_tree(self.repo, tree, self._changed_by_merge(ours, pending.theirs, tree),
+                            self.casebook)
         if errors:
             report.errors = errors
             report.unresolved = sorted({d.file for d in errors})
@@ -359,7 +361,7 @@ class Sync:
         since = None if theirs is None else self._merge_base(ours, theirs)
         changed = trees.changed(self.git, since, ours)
         report.sent = sorted(set(report.sent) | set(self._cases_in(since, ours)))
-        errors = check_tree(self.repo, ours, changed)
+        errors = check_tree(self.repo, ours, changed, self.casebook)
         if errors:
             report.errors += errors
             report.action = "stopped"

@@ -225,7 +225,7 @@ class Candidate:
 def lead_counts(casebook: Casebook, exclude: str | None = None) -> dict[str, list[str]]:
     """Open cases each practitioner leads, from the case files (``exclude``: one case ID)."""
     counts: dict[str, list[str]] = {}
-    for cid, data in casebook.cases():
+    for cid, data in casebook.cases(status="open"):
         if cid == exclude:
             continue
         if data.get("status") == "open":

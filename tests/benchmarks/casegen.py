@@ -6,6 +6,12 @@ coherent), and some free text varied, so sizes and content differ. All are valid
 schema and rules; ``invalid`` of them are then broken in the ways people break files (an
 unknown practitioner, an impossible date, a duplicate key, a tab, an alias).
 
+A casebook grows like a service: about ``PER_YEAR`` cases are opened a year, and closed ones
+are kept for years (README, Retention). So up to ``PER_YEAR`` cases are opened within the
+last year, as the example's are (about three in four still open); a bigger casebook spreads
+its cases over as many years as it takes, and a case opened more than a year ago is one of
+the example's closed cases. 100,000 cases are ten years of a large service: about 7,600 open.
+
     python tests/benchmarks/casegen.py DIR --cases 10000 [--invalid 50] [--seed 1]
 """
 
@@ -80,10 +86,13 @@ def _dates(value):
     return value
 
 
-def case_text(template, case_id, rng):
-    """A new case from a template: new ID and child, dates moved, some text varied."""
+PER_YEAR = 10000   # cases a large early-help service opens in a year
+
+
+def case_text(template, case_id, rng, days):
+    """A new case from a template: new ID and child, dates moved ``days`` (every date moves
+    together: still coherent), some text varied."""
     old_id, text = template
-    days = -rng.randint(0, 365)   # every date moves together: still coherent, never later
 
     def shift(m):
         d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) + dt.timedelta(days=days)
@@ -113,11 +122,15 @@ def generate(root: Path, n: int, invalid: int = 0, seed: int = 1, git: bool = Tr
         shutil.copy(EXAMPLE / name, root / name)
     (root / "cases").mkdir()
     base = templates()
+    closed = [t for t in base if "\nstatus: closed\n" in t[1]]
+    span = 365 * -(-n // PER_YEAR)  # days back the cases were opened over: whole years
     taken: set[str] = set()
     ids = []
     for i in range(n):
         cid = _new_id(rng, taken)
-        text = case_text(base[i % len(base)], cid, rng)
+        days = -rng.randint(0, span)   # never later than the example's dates
+        template = base[i % len(base)] if days >= -365 else closed[i % len(closed)]
+        text = case_text(template, cid, rng, days)
         if i < invalid:
             text = BREAKAGES[i % len(BREAKAGES)][1](text)
         (root / "cases" / f"{cid}.yaml").write_text(text, encoding="utf-8")

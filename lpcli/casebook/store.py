@@ -1,0 +1,310 @@
+"""Where the cache of checked case files is kept: one SQLite file in the git directory.
+
+Per case file (``cases/ID.yaml``) it keeps:
+
+* what ``stat`` said when the file was last read (inode, size, mtime and ctime in
+  nanoseconds), so that an unchanged file is not read again. The rule is git's: an entry
+  counts only if the file's timestamps are older than the moment the cache was written
+  (else a change in the same tick could keep them), so a file changed just before, or
+  while, lpcli read it is stored without its stat and read again (and its content hash
+  compared) next time. Whatever else changes, the ctime does: the kernel sets it on every
+  write, ``touch`` and ``chmod``, and no one can set it back; a copy (``cp -a``, a clone, a
+  checkout) is a new inode;
+* the git blob ID of its bytes (SHA-1 of ``blob <size>\\0`` and the bytes): what the
+  results below are for, so that ``lpcli sync`` can use them for a file as it stands in a
+  commit (``sync/check.py``);
+* its results: the diagnostics, the slim copy reports read (``cache.slim``; none when the
+  file failed the gate) and its status (open, closed), so that a report reads only the
+  slim copies it needs;
+* which practitioners its rules looked up, and what each one's directory entry was
+  (``depends.py``): an edit of practitioners.yaml re-checks only the cases it concerns.
+
+The index of every file (names, stat, blob, status) is one small row read at once; the
+results are rows read only for the files asked for. A missing, corrupt, locked or
+unwritable cache only means more work, never a wrong answer: every failure falls back to
+reading the files. Concurrent readers are safe (SQLite, with its rollback journal: the
+write-ahead log needs shared memory, which a network file system does not give); a second
+writer waits a moment, then gives up quietly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sqlite3
+import sys
+import time
+
+from lpcli import __version__, gitstore
+from lpcli.casebook import cache as cachemod
+
+# The layout of this file; cache.FORMAT is what the slim copy holds. 3: each entry keeps
+# the case's links (issue 15), which validate checks across every case, and whether the
+# file has findings.
+FORMAT = 3
+# A file whose mtime or ctime is this close to the moment the cache is written may change
+# again within the same timestamp tick (two seconds: FAT's, and slack for a coarse clock).
+RACY_NS = 2_000_000_000
+# Status of a case in the index: the slim copy's 'status', or none (the file failed the gate).
+NO_SLIM, OPEN, CLOSED, OTHER = 0, 1, 2, 3
+_STATUS = {"open": OPEN, "closed": CLOSED}
+
+
+def status_code(slim) -> int:
+    if slim is None:
+        return NO_SLIM
+    return _STATUS.get(slim.get("status"), OTHER)
+
+
+def blob_id(raw: bytes) -> str:
+    """The git blob ID of these bytes (what ``git hash-object`` prints)."""
+    h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
+    h.update(raw)
+    return h.hexdigest()
+
+
+# An entry of the index: [stat, blob, status, dirprint, links, findings]. ``stat`` is (ino,
+# size, mtime_ns, ctime_ns), or None when the file must be read again; ``dirprint`` the
+# fingerprint of the directory its results were last confirmed against (``depends.py``);
+# ``links`` the case's links to other cases (``cache.links``), so that validate checks them
+# across the casebook without reading every slim copy (almost every case has none);
+# ``findings`` whether its diagnostics are not empty, so that validate reads the rows of
+# those files only. Plain lists, not objects: a hundred thousand of them are read on every
+# run.
+STAT, BLOB, STATUS, DIRPRINT, LINKS, FINDINGS = range(6)
+
+
+class Store:
+    def __init__(self, casebook):
+        self.casebook = casebook
+        self.db = None
+        self.index: dict[str, list] = {}
+        self.dirty_index = False
+        self.pending: dict[str, tuple] = {}  # name -> row of results to write
+        self.touched: set[str] = set()       # names whose entry to re-check for racy stat
+        self.path = self._path()
+        self.context = self._context()
+        self._open()
+
+    # -- where, and for what ----------------------------------------------------------------
+    def _path(self):
+        gd = gitstore.git_dir(self.casebook.root)
+        # No cache in another user's casebook (root running 'lpcli validate', say): the file
+        # and folder made here would be this user's, private, and in the owner's way.
+        if gd is None or gitstore.foreign_owner(gd) is not None:
+            return None
+        tag = hashlib.blake2b(os.fsencode(self.casebook.root), digest_size=6).hexdigest()
+        return gd / "lpcli" / f"cache-{tag}.sqlite3"
+
+    @staticmethod
+    def _context() -> str:
+        """What every result depends on besides the file and the directory: lpcli, the case
+        schema, and the format of the slim copy and of this file. (A case's checks read no
+        settings: ``gate.check`` is given none; the directory is tracked per case.)"""
+        from lpcli.core.resources import schemas_dir
+
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{FORMAT}:{cachemod.FORMAT}:{__version__}:{sys.version_info[:2]}:"
+                 f"{marshal.version}".encode())
+        try:
+            h.update((schemas_dir() / "case.schema.json").read_bytes())
+        except OSError:
+            h.update(b"-")
+        return h.hexdigest()
+
+    def _open(self) -> None:
+        if self.path is None:
+            return
+        try:
+            if not self.path.parent.is_dir():
+                self.path.parent.mkdir(mode=0o700, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                         0o600)
+            os.close(fd)
+            db = sqlite3.connect(self.path, timeout=2, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v)")
+            db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, blob TEXT, "
+                       "slim BLOB, diags BLOB, deps BLOB) WITHOUT ROWID")
+            meta = dict(db.execute("SELECT k, v FROM meta"))
+            self.db = db
+            if meta.get("context") != self.context:
+                self._reset()
+                return
+            self.index = _unpack_index(meta.get("index"))
+        except (OSError, sqlite3.Error, ValueError, TypeError, EOFError):
+            self._give_up()
+            self._recreate()
+
+    def _recreate(self) -> None:
+        """A damaged file (not a database, truncated...): start again with a new one."""
+        if self.path is None:
+            return
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            os.close(fd)
+            db = sqlite3.connect(self.path, timeout=2, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v)")
+            db.execute("CREATE TABLE files (name TEXT PRIMARY KEY, blob TEXT, slim BLOB, "
+                       "diags BLOB, deps BLOB) WITHOUT ROWID")
+            self.db = db
+            self._reset()
+        except (OSError, sqlite3.Error):
+            self._give_up()
+
+    def _reset(self) -> None:
+        self.index = {}
+        self.dirty_index = True
+        try:
+            self.db.execute("DELETE FROM files")
+            self.db.execute("DELETE FROM meta")
+        except sqlite3.Error:
+            self._give_up()
+
+    def _give_up(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+        self.db = None
+        self.index = {}
+
+    # -- reading ------------------------------------------------------------------------------
+    def results(self, names, *, slim=True, diags=True, deps=False) -> dict:
+        """name -> (blob, then slim, diags and deps as asked), packed (see ``unpack``), for
+        these names. Names not stored are missing from the answer. The blob is there to be
+        compared with the index's: another lpcli may have written in between."""
+        if self.db is None or not names:
+            return {}
+        cols = "".join(f", {c}" for c, wanted in (("slim", slim), ("diags", diags),
+                                                   ("deps", deps)) if wanted)
+        out = {}
+        try:
+            names = list(names)
+            if len(names) > len(self.index) // 4:
+                wanted = set(names)
+                for row in self.db.execute(f"SELECT name, blob{cols} FROM files"):
+                    if row[0] in wanted:
+                        out[row[0]] = row[1:]
+            else:
+                for i in range(0, len(names), 500):
+                    chunk = names[i:i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    for row in self.db.execute(
+                            f"SELECT name, blob{cols} FROM files WHERE name IN ({marks})", chunk):
+                        out[row[0]] = row[1:]
+        except sqlite3.Error:
+            return {}
+        return out
+
+    # -- writing ------------------------------------------------------------------------------
+    def put(self, name, stat, blob, slim, status, diags, deps, dirprint, links) -> None:
+        """Record a file just analysed (``slim`` packed). ``stat`` is the fstat of the read
+        that gave these bytes; it is kept only if not racy (``save``)."""
+        self.index[name] = [stat, blob, status, dirprint, links, bool(diags)]
+        self.pending[name] = (name, blob, slim, pack(diags), pack(deps))
+        self.touched.add(name)
+        self.dirty_index = True
+
+    def confirm(self, name, stat=None, dirprint=None) -> None:
+        """The stored results hold for this file: its stat now (after reading it and finding
+        the same blob) and/or the directory they were confirmed against."""
+        entry = self.index[name]
+        if stat is not None:
+            entry[STAT] = stat
+            self.touched.add(name)
+        if dirprint is not None:
+            entry[DIRPRINT] = dirprint
+        self.dirty_index = True
+
+    def save(self, present=None) -> None:
+        """Write what changed; forget files no longer there (``present``: every name).
+        Never fails: a cache that cannot be written just means more work next time."""
+        if self.db is None:
+            return
+        if present is not None:
+            gone = [n for n in self.index if n not in present]
+            for name in gone:
+                del self.index[name]
+                self.pending.pop(name, None)
+            if gone:
+                self.dirty_index = True
+        else:
+            gone = []
+        if not self.dirty_index and not self.pending:
+            return
+        self._smudge_racy()
+        try:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.pending:
+                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                   self.pending.values())
+                if gone:
+                    db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)",
+                           (self.context,))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)",
+                           (_pack_index(self.index),))
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            self.pending.clear()
+            self.dirty_index = False
+        except sqlite3.Error:
+            pass  # locked by another writer, read-only, full: next time
+
+    def _smudge_racy(self) -> None:
+        """Git's racy rule: a stat taken in the same tick as a change cannot tell the two
+        apart, so an entry whose file changed less than RACY_NS before now keeps no stat and
+        is read again (and its blob compared) next time. 'now' is the later of this clock
+        and the file system's own (the cache folder's mtime, after touching it), in case
+        the two disagree (a network file system)."""
+        if not self.touched:
+            return
+        now = time.time_ns()
+        with contextlib.suppress(OSError):
+            os.utime(self.path.parent)
+            now = max(now, os.stat(self.path.parent).st_mtime_ns)
+        limit = now - RACY_NS
+        for name in self.touched:
+            entry = self.index.get(name)
+            stat = entry[STAT] if entry is not None else None
+            if stat is not None and (stat[2] >= limit or stat[3] >= limit):
+                entry[STAT] = None
+        self.touched.clear()
+
+    def close(self) -> None:
+        self._give_up()
+
+
+def pack(value) -> bytes:
+    return marshal.dumps(value)
+
+
+def unpack(packed):
+    """A stored value back (slim copy, diagnostics or dependencies)."""
+    return marshal.loads(packed)
+
+
+def _pack_index(index: dict) -> bytes:
+    return marshal.dumps(index)
+
+
+def _unpack_index(packed) -> dict:
+    if packed is None:
+        return {}
+    index = marshal.loads(packed)
+    if not isinstance(index, dict) or not all(
+            isinstance(e, list) and len(e) == 6 for e in index.values()):
+        raise ValueError("not an index")
+    return index
