@@ -182,3 +182,33 @@ def test_a_new_casebook_has_a_report_with_charts(tmp_path, monkeypatch):
                                  "2026-11-20", "--format", "html", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().count("<svg") >= 3
+
+
+def test_cases_closed_before_a_period_are_skipped_without_changing_a_figure(cases):
+    """Each count skips cases closed for good before its period began (a casebook kept
+    for years is mostly those): every figure of every month must be what counting all
+    the cases gives."""
+    from lpcli.check.history import history
+    from lpcli.reports import service
+
+    histories = [history(case) for case in cases]
+    # Beside the example's, a case closed long ago, and one closed then reopened.
+    histories.append(history({"id": "LP-00000-00001", "status": "closed",
+                              "opened": dt.date(2019, 1, 7), "closure": {
+                                  "date": dt.date(2019, 6, 3), "reason": "needs_met"}}))
+    histories.append(history({"id": "LP-00000-00002", "status": "open",
+                              "opened": dt.date(2019, 1, 7), "closures": [{
+                                  "date": dt.date(2019, 6, 3), "reason": "needs_met"}],
+                              "reopenings": [{"date": dt.date(2019, 9, 2)}]}))
+    prepared = service._Histories(histories)
+    skipped = 0
+    for year in (2019, 2025, 2026):
+        for number in range(1, 13):
+            period = service.month(dt.date(year, number, 1))
+            kept = prepared.for_period(period)
+            skipped += len(histories) - len(kept)
+            every, some = service.count(histories, period, {}), service.count(kept, period, {})
+            for key, figure in every.items():
+                assert (figure.value, figure.detail, figure.base) == \
+                    (some[key].value, some[key].detail, some[key].base), (period.label, key)
+    assert skipped > 0

@@ -165,6 +165,31 @@ def _closed_on(h: dict, day: dt.date) -> bool:
     return state
 
 
+class _Histories:
+    """The cases' histories, each with the last date anything happened in it. A case closed
+    for good before a period began counts for nothing in it (every figure is of events in
+    the period, or of cases open at its end), so each of the report's fourteen counts skips
+    it: in a casebook kept for years, most cases."""
+
+    def __init__(self, histories):
+        self.items = [(_latest(h), _closed_on(h, dt.date.max), h) for h in histories]
+
+    def for_period(self, period: Period) -> list:
+        return [h for latest, closed, h in self.items
+                if not (closed and latest is not None and latest < period.start)]
+
+
+def _latest(h: dict) -> dt.date | None:
+    days = [h[H.OPENED], h[H.ASSESSED], h[H.LEAD_SINCE], h[H.PLAN_AGREED], h[H.UNRESOLVED],
+            *(c[0] for c in h[H.CLOSURES]), *h[H.REOPENINGS], *h[H.STEP_UPS]]
+    for held, due, _satisfied, _marks in h[H.REVIEWS]:
+        days += [held, due]
+    for due, done_on, _status in h[H.ACTIONS]:
+        days += [due, done_on]
+    parsed = [d for d in map(as_date, days) if d is not None]
+    return max(parsed, default=None)
+
+
 def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
     """Every figure for one period, from the cases' histories."""
     grace = int(settings.get("nomination_grace_days") or 20)
@@ -330,9 +355,10 @@ def build(cases, settings: dict, directory, period: Period, as_of: dt.date, *,
             started = as_date((case.get("lead_professional") or {}).get("since"))
             if started:
                 since[h[H.LEAD]] = min(started, since.get(h[H.LEAD], started))
+    histories = _Histories(histories)
     targets = settings.get("report_targets") or {}
-    now = count(histories, period, settings)
-    before = count(histories, period.before(), settings)
+    now = count(histories.for_period(period), period, settings)
+    before = count(histories.for_period(period.before()), period.before(), settings)
     for day, counted in ((period.end, now), (period.before().end, before)):
         counted["supervision_on_time"] = _supervision(leads, since, directory, settings, day)
     figures = []
@@ -370,7 +396,7 @@ def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:
     months = [month(dates.add_months(period.end.replace(day=1), -i)) for i in range(11, -1, -1)]
     series = {key: [] for key in TREND_KEYS}
     for m in months:
-        counted = count(histories, m, settings)
+        counted = count(histories.for_period(m), m, settings)
         for key in TREND_KEYS:
             f = counted[key]
             if publish:
