@@ -197,9 +197,9 @@ def test_cases_closed_before_a_period_are_skipped_without_changing_a_figure(case
                               "opened": dt.date(2019, 1, 7), "closure": {
                                   "date": dt.date(2019, 6, 3), "reason": "needs_met"}}))
     histories.append(history({"id": "LP-00000-00002", "status": "open",
-                              "opened": dt.date(2019, 1, 7), "closures": [{
-                                  "date": dt.date(2019, 6, 3), "reason": "needs_met"}],
-                              "reopenings": [{"date": dt.date(2019, 9, 2)}]}))
+                              "opened": dt.date(2019, 1, 7), "reopenings": [{
+                                  "date": dt.date(2019, 9, 2), "previous_closure": {
+                                      "date": dt.date(2019, 6, 3), "reason": "needs_met"}}]}))
     prepared = service._Histories(histories)
     skipped = 0
     for year in (2019, 2025, 2026):
