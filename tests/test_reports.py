@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import io
 import json
@@ -159,7 +161,9 @@ def test_calendar_parses_and_uids_are_stable(book, tmp_path):
                 and r["next_review_due"] >= "2026-11-20"]
     assert len(events) == len(upcoming) == 6
     for e in events:
-        assert e.decoded("DTSTART").isoformat() in {r["next_review_due"] for r in upcoming}
+        start = e.decoded("DTSTART")  # a datetime when the review has a time of day
+        day = start.date() if isinstance(start, dt.datetime) else start
+        assert day.isoformat() in {r["next_review_due"] for r in upcoming}
         assert str(e["SUMMARY"]).startswith("Review LP-")
     again = tmp_path / "again.ics"
     book.run("calendar", *AS_OF, "-o", str(again))
@@ -201,3 +205,24 @@ def test_pre_commit_hooks_file_is_valid():
 
     hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "lpcli-validate" and hooks[0]["entry"] == "lpcli validate --staged"
+
+
+def test_a_review_with_a_time_of_day_is_a_timed_event(book):
+    """The family's plan prints the next review's time; the lead's calendar holds it at
+    that time (an hour, floating local time); without a time it stays all day."""
+    import icalendar
+
+    def review_event(case_id):
+        cal = icalendar.Calendar.from_ical(book.run("calendar", *AS_OF).output.encode())
+        return next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(case_id))
+
+    timed = review_event("LP-4F7QK-9M2XA")  # the example's next review: 15:30
+    assert timed.decoded("DTSTART") == dt.datetime(2026, 12, 16, 15, 30)
+    assert timed.decoded("DURATION") == dt.timedelta(hours=1)
+    assert str(timed["TRANSP"]) == "OPAQUE"
+    book.run("review", "LP-4F7QK-9M2XA", "--date", "2026-11-20", "--no-input",
+             "--progress", "Going well", "--next-review", "2027-01-08",
+             env={"LPCLI_TODAY": "2026-11-20"})
+    whole_day = review_event("LP-4F7QK-9M2XA")
+    assert whole_day.decoded("DTSTART") == dt.date(2027, 1, 8)
+    assert str(whole_day["TRANSP"]) == "TRANSPARENT"

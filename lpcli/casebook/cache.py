@@ -16,8 +16,8 @@ from lpcli.core.diagnostics import Diagnostic
 # 10: one more than either side of the issue 18 merge (main's 9, issue18-perf's 8), so that
 # no cache written by either is read as the other: the report's history, the lead's start,
 # handovers (issues 14 and 17), what 'lpcli find' reads (known_as, postcode, school name,
-# links; issue 15), kept in SQLite (issue 18).
-FORMAT = 10
+# links; issue 15), kept in SQLite (issue 18). 11: the next review's time of day (calendar).
+FORMAT = 11
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 
@@ -53,6 +53,7 @@ def slim(case: dict) -> dict:
     plan = case.get("plan")
     if isinstance(plan, dict):
         p = {k: plan[k] for k in ("agreed", "first_review", "first_review_venue",
+                                  "first_review_time",
                                   "review_interval_weeks") if k in plan}
         actions = plan.get("actions")
         if isinstance(actions, list):
@@ -67,7 +68,8 @@ def slim(case: dict) -> dict:
         out["consent"]["withdrawn"] = {k: withdrawn[k] for k in ("date",) if k in withdrawn}
     reviews = case.get("reviews")
     if isinstance(reviews, list):
-        out["reviews"] = [{k: r[k] for k in ("date", "next_review", "next_review_venue")
+        out["reviews"] = [{k: r[k] for k in ("date", "next_review", "next_review_venue",
+                                             "next_review_time")
                            if k in r} if isinstance(r, dict) else r for r in reviews]
     elif "reviews" in case:
         out["reviews"] = reviews

@@ -1,6 +1,8 @@
 """An iCalendar (RFC 5545) file of upcoming reviews, and optionally action due dates.
 
-One all-day event each. UIDs are stable: a case's next review is the same event however
+A review is an event at its time of day when one is recorded (``next_review_time``, the
+plan's ``first_review_time``; an hour, in local time), else all day; an action's due date
+is all day. UIDs are stable: a case's next review is the same event however
 often it is exported (``<case>-review-<n>``, n = which review it will be), so re-importing
 into Outlook, Google Calendar or Thunderbird updates the event instead of duplicating it,
 and moving the review moves the event. Summaries carry the case ID and the lead
@@ -55,10 +57,11 @@ def events(casebook: Casebook, as_of: dt.date, *, lead: str | None = None,
         if due and due >= as_of:
             number = len([r for r in data.get("reviews") or [] if isinstance(r, dict)]) + 1
             last = last_review(data)
-            venue = (last or {}).get("next_review_venue") if last else \
-                (data.get("plan") or {}).get("first_review_venue")
+            source = last if last else (data.get("plan") or {})
+            venue = source.get("next_review_venue" if last else "first_review_venue")
+            time = _time(source.get("next_review_time" if last else "first_review_time"))
             # A venue can be a family's home address: only with names.
-            out.append({"uid": f"{case_id}-review-{number}", "date": due,
+            out.append({"uid": f"{case_id}-review-{number}", "date": due, "time": time,
                         "summary": f"Review {who}, lead {lead_name}",
                         "location": venue if names else None, "case": case_id})
         if actions:
@@ -75,6 +78,24 @@ def events(casebook: Casebook, as_of: dt.date, *, lead: str | None = None,
     return sorted(out, key=lambda e: (e["date"], e["uid"]))
 
 
+def _time(value) -> dt.time | None:
+    """'HH:MM' as the schema keeps it (anything else: no time, an all-day event)."""
+    try:
+        return dt.time.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _when(e) -> list[str]:
+    if e.get("time") is None:
+        return [f"DTSTART;VALUE=DATE:{e['date']:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{e['date'] + dt.timedelta(days=1):%Y%m%d}"]
+    # Floating local time (no time zone): the review is at that time wherever the
+    # practitioner's calendar is, as the family's plan prints it.
+    start = dt.datetime.combine(e["date"], e["time"])
+    return [f"DTSTART:{start:%Y%m%dT%H%M%S}", "DURATION:PT1H"]
+
+
 def to_ics(evts, stamp: dt.date) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", "X-WR-CALNAME:lpcli reviews"]
@@ -82,9 +103,9 @@ def to_ics(evts, stamp: dt.date) -> str:
         lines += ["BEGIN:VEVENT", f"UID:{e['uid']}@lpcli",
                   # DTSTAMP from the report date (not the clock) keeps output reproducible.
                   f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-                  f"DTSTART;VALUE=DATE:{e['date']:%Y%m%d}",
-                  f"DTEND;VALUE=DATE:{e['date'] + dt.timedelta(days=1):%Y%m%d}",
-                  f"SUMMARY:{_escape(e['summary'])}", "TRANSP:TRANSPARENT"]
+                  *_when(e),
+                  f"SUMMARY:{_escape(e['summary'])}",
+                  "TRANSP:TRANSPARENT" if e.get("time") is None else "TRANSP:OPAQUE"]
         if e.get("location"):
             lines.append(f"LOCATION:{_escape(e['location'])}")
         lines.append("END:VEVENT")
