@@ -16,27 +16,28 @@ import tempfile
 from pathlib import Path
 
 from lpcli import gitstore
+from lpcli.gitstore import staging
 from lpcli.casebook.book import Casebook
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 
 
 @contextlib.contextmanager
 def staged_casebook(casebook: Casebook):
-    """Yield ``(casebook_to_check, copied)``; ``copied`` is True for a copy of the index."""
+    """Yield the casebook to check: this one, or a copy of what its index holds."""
     repo = gitstore.open_repo(casebook.root)
     rel = Path(os.path.relpath(casebook.root, repo.working_tree_dir))
     specs = [os.fsdecode(rel / name) for name in (CASES_DIR, PRACTITIONERS_FILE,
                                                     SETTINGS_FILE)]
-    if gitstore.staged_matches_working(repo, specs):
-        yield casebook, False
+    if staging.staged_matches_working(repo, specs):
+        yield casebook
         return
     # Outside the casebook (no .git above it, so no cache is made for a throw-away copy),
     # readable by this user only, and removed however the check ends.
     tmp = Path(tempfile.mkdtemp(prefix="lpcli-staged-"))
     try:
-        gitstore.export_staged(repo, specs, tmp)
+        staging.export_staged(repo, specs, tmp)
         root = tmp / rel
         (root / CASES_DIR).mkdir(parents=True, exist_ok=True)
-        yield Casebook(root), True
+        yield Casebook(root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -46,11 +47,11 @@ def validate(state, paths, fmt, staged):
     if staged:
         from lpcli.casebook.staged import staged_casebook
 
-        with staged_casebook(cb) as (checked, _copied), output.progress("Validating") as bar:
-            result = Checker(checked, paths).run(progress=bar)
+        checked = staged_casebook(cb)
     else:
-        with output.progress("Validating") as bar:
-            result = Checker(cb, paths).run(progress=bar)
+        checked = contextlib.nullcontext(cb)
+    with checked as target, output.progress("Validating") as bar:
+        result = Checker(target, paths).run(progress=bar)
     if fmt == "json":
         click.echo(output.diagnostics_json(result.diagnostics))
     else:

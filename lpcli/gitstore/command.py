@@ -27,18 +27,23 @@ class Git:
             self.env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
 
     def run(self, *args, check: bool = True, what: str | None = None, env: dict | None = None,
-            data: bytes | None = None) -> tuple[int, str, str]:
+            data: bytes | None = None, hint: str | None = None) -> tuple[int, str, str]:
+        status, out, err = self.raw(*args, check=check, what=what, env=env, data=data,
+                                    hint=hint)
+        return status, out.decode("utf-8", errors="replace"), err
+
+    def raw(self, *args, check: bool = True, what: str | None = None, env: dict | None = None,
+            data: bytes | None = None, hint: str | None = None) -> tuple[int, bytes, str]:
+        """``run`` with stdout as git wrote it: paths in whatever bytes they were named."""
         proc = subprocess.run(["git", *args], cwd=self.repo.working_tree_dir, input=data,
                               capture_output=True, env={**os.environ, **self.env, **(env or {})})
-        status = proc.returncode
-        out = proc.stdout.decode("utf-8", errors="replace")
         err = proc.stderr.decode("utf-8", errors="replace")
-        if check and status != 0:
+        if check and proc.returncode != 0:
             raise RepositoryStateError(
                 f"git could not {what or args[0]} ({summarise_error(err)})",
-                hint="nothing was changed; check the remote's address with 'git remote -v' "
-                     "and your network, then run 'lpcli sync' again")
-        return status, out, err
+                hint=hint or "nothing was changed; check the remote's address with 'git "
+                             "remote -v' and your network, then run 'lpcli sync' again")
+        return proc.returncode, proc.stdout, err
 
     def out(self, *args, what: str | None = None, env: dict | None = None) -> str:
         return self.run(*args, what=what, env=env)[1]
