@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 from lpcli.check.gate import admit
-from lpcli.core.caseid import check_case_id, is_case_id
+from lpcli.core.caseid import check_case_id, ids_of_files
 from lpcli.core.errors import (
     CasebookNotFound,
     CaseNotFound,
@@ -144,7 +144,7 @@ class Casebook:
         return [self.cases_dir / n for n in self.case_file_names()]
 
     def case_ids(self) -> list[str]:
-        return [n[:-5] for n in self.case_file_names() if is_case_id(n[:-5])]
+        return ids_of_files(self.case_file_names())
 
     # -- settings and directory -----------------------------------------------------------
     def forget(self) -> None:

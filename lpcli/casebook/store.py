@@ -34,11 +34,13 @@ import hashlib
 import marshal
 import os
 import sqlite3
+import stat as statmod
 import sys
 import time
 
 from lpcli import __version__, gitstore
 from lpcli.casebook import cache as cachemod
+from lpcli.casebook.layout import CASES_DIR
 
 # The layout of this file; cache.FORMAT is what the slim copy holds. 3: each entry keeps
 # the case's links (issue 15), which validate checks across every case, and whether the
@@ -80,7 +82,10 @@ class Store:
     def __init__(self, casebook):
         self.casebook = casebook
         self.db = None
-        self.index: dict[str, list] = {}
+        self._index: dict[str, list] | None = None
+        # Bumped by every write of the index or of results: a snapshot holds for the
+        # generation it was written at, and only while the index read was the latest.
+        self.generation = None
         self.dirty_index = False
         self.pending: dict[str, tuple] = {}  # name -> row of results to write
         self.touched: set[str] = set()       # names whose entry to re-check for racy stat
@@ -128,15 +133,39 @@ class Store:
             db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v)")
             db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, blob TEXT, "
                        "slim BLOB, diags BLOB, deps BLOB) WITHOUT ROWID")
-            meta = dict(db.execute("SELECT k, v FROM meta"))
             self.db = db
-            if meta.get("context") != self.context:
+            # The index (megabytes at 100,000 cases) is read only when needed: a run that
+            # finds every file as its snapshot left it does without (``snapshot``).
+            if self._meta("context") != self.context:
                 self._reset()
-                return
-            self.index = _unpack_index(meta.get("index"))
         except (OSError, sqlite3.Error, ValueError, TypeError, EOFError):
             self._give_up()
             self._recreate()
+
+    def _meta(self, key):
+        row = self.db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def index(self) -> dict[str, list]:
+        if self._index is None:
+            self._index = {}
+            if self.db is not None:
+                try:
+                    # The index and its generation are read together (one transaction).
+                    self.db.execute("BEGIN")
+                    try:
+                        self.generation = self._meta("generation") or 0
+                        self._index = _unpack_index(self._meta("index"))
+                    finally:
+                        self.db.execute("COMMIT")
+                except (sqlite3.Error, ValueError, TypeError, EOFError):
+                    self._give_up()
+        return self._index
+
+    @index.setter
+    def index(self, value) -> None:
+        self._index = value
 
     def _recreate(self) -> None:
         """A damaged file (not a database, truncated...): start again with a new one."""
@@ -161,6 +190,7 @@ class Store:
 
     def _reset(self) -> None:
         self.index = {}
+        self.generation = 0
         self.dirty_index = True
         try:
             self.db.execute("DELETE FROM files")
@@ -174,12 +204,14 @@ class Store:
                 self.db.close()
         self.db = None
         self.index = {}
+        self.generation = None
 
     # -- reading ------------------------------------------------------------------------------
-    def results(self, names, *, slim=True, diags=True, deps=False) -> dict:
+    def results(self, names, *, slim=True, diags=True, deps=False, of=None) -> dict:
         """name -> (blob, then slim, diags and deps as asked), packed (see ``unpack``), for
         these names. Names not stored are missing from the answer. The blob is there to be
-        compared with the index's: another lpcli may have written in between."""
+        compared with the index's: another lpcli may have written in between. ``of``: how
+        many files there are (else the index's count)."""
         if self.db is None or not names:
             return {}
         cols = "".join(f", {c}" for c, wanted in (("slim", slim), ("diags", diags),
@@ -187,7 +219,8 @@ class Store:
         out = {}
         try:
             names = list(names)
-            if len(names) > len(self.index) // 4:
+            # Most of the files (``of``: how many there are): one pass over the table.
+            if len(names) > (len(self.index) if of is None else of) // 4:
                 wanted = set(names)
                 for row in self.db.execute(f"SELECT name, blob{cols} FROM files"):
                     if row[0] in wanted:
@@ -223,36 +256,54 @@ class Store:
             entry[DIRPRINT] = dirprint
         self.dirty_index = True
 
-    def save(self, present=None) -> None:
-        """Write what changed; forget files no longer there (``present``: every name).
+    def save(self, present=None, snapshot=None) -> None:
+        """Write what changed; forget files no longer there (``present``: every name); and,
+        given ``snapshot`` (``Snapshot.taken``), this run's snapshot if it qualifies.
         Never fails: a cache that cannot be written just means more work next time."""
         if self.db is None:
             return
+        index = self.index
         if present is not None:
-            gone = [n for n in self.index if n not in present]
+            gone = [n for n in index if n not in present]
             for name in gone:
-                del self.index[name]
+                del index[name]
                 self.pending.pop(name, None)
             if gone:
                 self.dirty_index = True
         else:
             gone = []
-        if not self.dirty_index and not self.pending:
+        changed = self.dirty_index or self.pending
+        if not changed and snapshot is None:
             return
         self._smudge_racy()
         try:
             db = self.db
             db.execute("BEGIN IMMEDIATE")
             try:
-                if self.pending:
-                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                                   self.pending.values())
-                if gone:
-                    db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)",
-                           (self.context,))
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)",
-                           (_pack_index(self.index),))
+                generation = self._meta("generation") or 0
+                # Another lpcli wrote since this one read the index: its rows may not be
+                # what this index says (the blob check per row copes), so no snapshot.
+                latest = generation == self.generation
+                if changed:
+                    if self.pending:
+                        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                       self.pending.values())
+                    if gone:
+                        db.executemany("DELETE FROM files WHERE name = ?",
+                                       [(n,) for n in gone])
+                    generation += 1
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)",
+                               (self.context,))
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)",
+                               (_pack_index(index),))
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+                               (generation,))
+                    # Every snapshot is of an earlier generation now: gone with it.
+                    db.execute("DELETE FROM meta WHERE k LIKE 'snap:%'")
+                packed = snapshot.packed(index, generation) if snapshot and latest else None
+                if packed is not None:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               (snapshot.key, packed))
                 db.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -260,8 +311,36 @@ class Store:
                 raise
             self.pending.clear()
             self.dirty_index = False
+            self.generation = generation
         except sqlite3.Error:
             pass  # locked by another writer, read-only, full: next time
+
+    def snapshot(self, taken, rows_for) -> tuple | None:
+        """``(payload, rows)`` when the snapshot stored for this list of files is of the
+        state ``taken`` found (``Snapshot``), else None. ``rows_for(payload)`` says which
+        rows to read (``results``' arguments), in the same transaction: no other lpcli can
+        write between the snapshot and its rows."""
+        if self.db is None:
+            return None
+        try:
+            self.db.execute("BEGIN")
+            try:
+                packed = self._meta(taken.key)
+                if packed is None:
+                    return None
+                generation, digest, dirprint, payload = unpack(packed)
+                if (generation != (self._meta("generation") or 0) or digest != taken.digest
+                        or dirprint != taken.dirprint):
+                    return None
+                names, kwargs = rows_for(payload)
+                rows = self.results(names, **kwargs)
+                if len(rows) != len(names):
+                    return None
+                return payload, rows
+            finally:
+                self.db.execute("COMMIT")
+        except (sqlite3.Error, ValueError, TypeError, EOFError):
+            return None
 
     def _smudge_racy(self) -> None:
         """Git's racy rule: a stat taken in the same tick as a change cannot tell the two
@@ -285,6 +364,52 @@ class Store:
 
     def close(self) -> None:
         self._give_up()
+
+
+class Snapshot:
+    """What ``lstat`` said of every file in a list, in one run: (ino, size, mtime_ns,
+    ctime_ns, mode) each, or None.
+
+    A run that finds every file as the stored snapshot of the same list says (and the same
+    directory, and no write to the cache since) takes each file's results from the
+    snapshot's summary, without the index, a comparison per file, or any check of which
+    results hold: at 100,000 cases that is most of a warm run. It is written only when it
+    holds: every file in the index, with this very stat (none racy, ``_smudge_racy``), and
+    results confirmed against this directory. A write of the cache (results or index) is a
+    new generation, and a snapshot holds for its own generation only."""
+
+    def __init__(self, names: list, stats: list, dirprint: str):
+        self.names = names
+        self.stats = stats
+        self.dirprint = dirprint
+        self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
+        self.digest = hashlib.blake2b(marshal.dumps(stats), digest_size=16).digest()
+
+    def packed(self, index: dict, generation: int) -> bytes | None:
+        """The snapshot to store, or None if it does not hold. Its summary: the status of
+        each file (one byte each, in order), which have findings, which are not named by a
+        valid case ID, and the links of those that have any."""
+        from lpcli.core.caseid import is_case_id
+
+        statuses = bytearray(len(self.names))
+        findings, links, odd = [], {}, []
+        prefix = f"{CASES_DIR}/"
+        cut = len(prefix)
+        for i, (name, st) in enumerate(zip(self.names, self.stats)):
+            entry = index.get(name)
+            if (entry is None or st is None or entry[STAT] is None or entry[STAT] != st[:4]
+                    or entry[DIRPRINT] != self.dirprint or not statmod.S_ISREG(st[4])):
+                return None
+            statuses[i] = entry[STATUS]
+            if entry[FINDINGS]:
+                findings.append(i)
+            if entry[LINKS]:
+                links[i] = entry[LINKS]
+            if not (name.startswith(prefix) and name.endswith(".yaml")
+                    and is_case_id(name[cut:-5])):
+                odd.append(i)
+        return pack((generation, self.digest, self.dirprint,
+                     (bytes(statuses), findings, links, odd)))
 
 
 def pack(value) -> bytes:

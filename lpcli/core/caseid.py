@@ -27,6 +27,21 @@ def is_case_id(text: str) -> bool:
     return isinstance(text, str) and len(text) <= MAX_LEN and CASE_ID.fullmatch(text) is not None
 
 
+# The same, as whole lines of file names (``ids_of_files``).
+_ID_FILE = re.compile(r"^([A-Z0-9]{1,12}(?:-[A-Z0-9]{1,12}){1,4})\.yaml$", re.MULTILINE)
+
+
+def ids_of_files(names: list[str]) -> list[str]:
+    """The case IDs named by these file names (``ID.yaml``), in order, the others left
+    out. One pass of the pattern over every name at once: at 100,000 cases a call per name
+    is a tenth of a second of a report."""
+    text = "\n".join(names)
+    if text.count("\n") != max(len(names) - 1, 0):
+        # A name with a newline in it: one at a time, or it could pass for two lines.
+        return [n[:-5] for n in names if n.endswith(".yaml") and is_case_id(n[:-5])]
+    return [found for found in _ID_FILE.findall(text) if len(found) <= MAX_LEN]
+
+
 def check_case_id(text: str) -> str:
     """Return ``text`` if it is a valid case ID; otherwise raise without echoing it back.
 
