@@ -212,3 +212,41 @@ def test_cases_closed_before_a_period_are_skipped_without_changing_a_figure(case
                 assert (figure.value, figure.detail, figure.base) == \
                     (some[key].value, some[key].detail, some[key].base), (period.label, key)
     assert skipped > 0
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2027-06", "2028-03"])
+def test_cases_quiet_before_the_first_month_are_not_read(book, cases, month, monkeypatch):
+    """The report leaves unread the cases closed for good and quiet since before the first
+    month it counts (history.QUIET; the cache's index and snapshot keep the day), and its
+    every figure, trend and capacity row is what all the cases give."""
+    from lpcli.casebook import store as storemod
+    from lpcli.casebook.book import Casebook
+    from lpcli.check.history import QUIET, history
+    from lpcli.reports import service
+
+    as_of = ["--as-of", "2028-06-01"]
+    monkeypatch.setattr(storemod, "RACY_NS", 0)  # every stat trusted: snapshots written
+    assert book.run("validate").exit_code in (0, 1)  # the cache, warm
+    unpacked = []
+    real = storemod.unpack
+
+    def unpack(packed):  # counts the slim copies unpacked (not the cache's own records)
+        value = real(packed)
+        if isinstance(value, dict) and "history" in value:
+            unpacked.append(1)
+        return value
+
+    monkeypatch.setattr(storemod, "unpack", unpack)
+    for _ in range(2):  # from the index, then from the snapshot
+        unpacked.clear()
+        result = book.run("report", "--month", month, *as_of, "--format", "json")
+        assert result.exit_code == 0, result.output
+        got, read = json.loads(result.stdout), len(unpacked)
+        cb = Casebook(book.root)
+        period = service.month(d(f"{month}-01"))
+        every = service.build(cb.cases(), cb.settings, cb.directory, period, d("2028-06-01"))
+        assert got == json.loads(json.dumps(every.as_dict(), default=str))
+        first = service.first_day(period).isoformat()
+        quiet = [c for c in cases if (history(c)[QUIET] or "9999") < first]
+        assert read == len(cases) - len(quiet)
+    assert month != "2028-03" or quiet  # the later the month, the more cases are quiet

@@ -194,27 +194,42 @@ class Casebook:
                                hint="run 'lpcli list --status all' to see the case IDs")
         return load_file(path)
 
-    def cases(self, progress=None, unreadable=None, status: str | None = None):
+    def cases(self, progress=None, unreadable=None, status: str | None = None,
+              quiet_before=None):
         """Yield ``(case_id, slim_case)`` for every case file that passed the gate.
 
         The slim case holds what reports read (``cache.slim``); use ``read_case`` for the
         whole record. ``status`` ('open' or 'closed'): only cases with that status (a report
-        that reads only open cases then reads none of the others from the cache).
+        that reads only open cases then reads none of the others from the cache);
+        ``quiet_before`` (a date): leave out cases closed for good and quiet since before it
+        (``history.QUIET``: a report over later periods counts nothing of them).
         ``unreadable(case_id)`` is called for each file left out because it cannot be read
         or has YAML or schema errors (``validate`` says why), whatever ``status`` asks;
         ``progress(n)`` as files are done. Every report reads cases through here, so they
         all share the cache.
         """
+        from lpcli.casebook.store import unpack
+
+        for case_id, packed in self.packed_cases(progress, unreadable, status, quiet_before):
+            yield case_id, unpack(packed)
+
+    def packed_cases(self, progress=None, unreadable=None, status: str | None = None,
+                     quiet_before=None) -> list:
+        """``cases``, each slim copy still packed (``store.unpack``): a report over a
+        hundred thousand cases unpacks one at a time as it counts, never all at once."""
         from lpcli.casebook.scan import scan
 
         names = [f"{cid}.yaml" for cid in self.case_ids()]
+        out = []
         for result in scan(self, names, self.directory, progress, status=status,
-                           diagnostics=False):
+                           diagnostics=False, packed=True,
+                           quiet_before=quiet_before.isoformat() if quiet_before else None):
             if result.slim is None:
                 if unreadable:
                     unreadable(result.case_id)
                 continue
-            yield result.case_id, result.slim
+            out.append((result.case_id, result.slim))
+        return out
 
     def read_case(self, case_id: str) -> dict:
         """A case's data, through the gate: a file with YAML or schema errors is refused

@@ -17,7 +17,8 @@ from lpcli.core.diagnostics import Diagnostic
 # no cache written by either is read as the other: the report's history, the lead's start,
 # handovers (issues 14 and 17), what 'lpcli find' reads (known_as, postcode, school name,
 # links; issue 15), kept in SQLite (issue 18). 11: the next review's time of day (calendar).
-FORMAT = 11
+# 12: the history's QUIET day (a report leaves out cases quiet before its first period).
+FORMAT = 12
 PARALLEL_MIN = 400  # below this many files to analyse, starting processes costs more
 
 

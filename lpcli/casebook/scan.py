@@ -23,7 +23,8 @@ from lpcli.casebook import cache as cachemod
 from lpcli.casebook import depends
 from lpcli.casebook import store as storemod
 from lpcli.casebook.layout import CASES_DIR
-from lpcli.casebook.store import BLOB, DIRPRINT, FINDINGS, LINKS, NO_SLIM, STAT, STATUS
+from lpcli.casebook.store import (BLOB, DIRPRINT, FINDINGS, LINKS, NO_SLIM, QUIET, STAT,
+                                  STATUS)
 from lpcli.check.gate import check
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
@@ -113,7 +114,7 @@ def _work(name):
 
 
 def _read_and_analyse(folder: str, name: str, directory, prints, whole):
-    """(stat, mode, blob, slim, status, diags, deps, links) for one case file, read here so
+    """(stat, mode, blob, slim, status, diags, deps, links, quiet) for one case file, read here so
     that the parent process never holds every file's bytes at once. ``slim`` packed for the
     cache; ``blob`` None when the file could not be read (never cached)."""
     seen = []
@@ -123,11 +124,11 @@ def _read_and_analyse(folder: str, name: str, directory, prints, whole):
     if problem is not None:
         return None, mode, None, None, storemod.NO_SLIM, cachemod.diags_to_json([Diagnostic(
             name, problem.line, problem.column, ".", ERROR, problem.rule, problem.message)]), \
-            None, None
+            None, None, None
     slim, diags, deps = analyse_tracked(name, raw, directory, prints, whole)
     key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return (key, mode, storemod.blob_id(raw), storemod.pack(slim), storemod.status_code(slim),
-            diags, deps, cachemod.links(slim))
+            diags, deps, cachemod.links(slim), storemod.quiet_of(slim))
 
 
 def workers_for(files: int) -> int:
@@ -172,10 +173,12 @@ def _analyse_all(folder, todo, directory, prints, whole, progress):
 
 def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
          status: str | None = None, slims: bool = True,
-         diagnostics: bool = True) -> list[FileResult]:
+         diagnostics: bool = True, quiet_before: str | None = None,
+         packed: bool = False) -> list[FileResult]:
     """Results for case files named in cases/ (``LP-....yaml``), in order. ``prune``: these
     are all the case files, so the cache may forget any other. ``status`` ('open',
-    'closed'): leave out cases that passed the gate with another status (a file that failed
+    'closed'): leave out cases that passed the gate with another status; ``quiet_before``
+    (an ISO date): those closed for good and quiet since before it (a file that failed
     it is always there, with no slim copy). ``slims``/``diagnostics`` False: leave them
     None (not read from the cache).
 
@@ -191,7 +194,8 @@ def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Scan(casebook, directory, progress, status, slims, diagnostics).run(
+        return _Scan(casebook, directory, progress, status, slims, diagnostics,
+                     quiet_before, packed).run(
             file_names, prune)
     finally:
         if was_enabled:
@@ -267,11 +271,16 @@ def _case_id(name: str) -> str | None:
 
 
 class _Scan:
-    def __init__(self, casebook, directory, progress, status, slims, diagnostics):
+    def __init__(self, casebook, directory, progress, status, slims, diagnostics,
+                 quiet_before=None, packed=False):
         self.casebook = casebook
         self.directory = directory
         self.progress = progress
         self.want = storemod.status_code({"status": status}) if status else None
+        self.quiet_before = quiet_before
+        # Slim copies left packed (``store.unpack``), for a caller that unpacks one at a
+        # time: a report over 100,000 cases never holds them all unpacked.
+        self.unpack = (lambda packed: packed) if packed else storemod.unpack
         self.slims = slims
         self.diagnostics = diagnostics
         self.prints = depends.fingerprints(directory)
@@ -311,34 +320,45 @@ class _Scan:
         store.save(present=set(order) if prune else None, snapshot=taken)
         return self._results(order, hits, done, modes)
 
+    def _left_out(self, status, quiet) -> bool:
+        """A file not asked for: another status, or closed for good and quiet since before
+        ``quiet_before``. One that failed the gate is always there (its case is 'left out'
+        with a warning: validate says why)."""
+        if status == NO_SLIM:
+            return False
+        if self.want is not None and status != self.want:
+            return True
+        return quiet is not None and self.quiet_before is not None and \
+            quiet < self.quiet_before
+
     def _from_snapshot(self, order, stats, taken) -> list[FileResult] | None:
         """Every file as the snapshot of this list found it: the results from its summary
         (``store.Snapshot``), reading only the rows asked for. None: no such snapshot."""
-        want, slims, diagnostics = self.want, self.slims, self.diagnostics
+        slims, diagnostics, left_out = self.slims, self.diagnostics, self._left_out
 
         def rows_for(payload):
-            statuses, findings, _links, _odd = payload
+            statuses, findings, _links, _odd, quiet = payload
             wanted = set(findings) if diagnostics else set()
             if slims:
                 wanted.update(i for i, s in enumerate(statuses)
-                              if s != NO_SLIM and (want is None or s == want))
+                              if s != NO_SLIM and not left_out(s, quiet.get(i)))
             return [order[i] for i in sorted(wanted)], {"slim": slims, "diags": diagnostics,
                                                         "of": len(order)}
 
         got = self.store.snapshot(taken, rows_for)
         if got is None:
             return None
-        (statuses, findings, links, odd), rows = got
+        (statuses, findings, links, odd, quiet), rows = got
         findings, odd = set(findings), set(odd)
         cut = len(CASES_DIR) + 1
-        unpack, from_json = storemod.unpack, cachemod.diags_from_json
+        unpack, from_json, slim_of = storemod.unpack, cachemod.diags_from_json, self.unpack
         out = []
         for i, name in enumerate(order):
             status = statuses[i]
-            if want is not None and status != want and status != NO_SLIM:
+            if status != NO_SLIM and left_out(status, quiet.get(i)):
                 continue
             row = rows.get(name)
-            slim = unpack(row[1]) if slims and status != NO_SLIM else None
+            slim = slim_of(row[1]) if slims and status != NO_SLIM else None
             if not diagnostics:
                 diags = None
             elif i in findings:
@@ -397,13 +417,15 @@ class _Scan:
             if self.progress and todo else None
         results = _analyse_all(self.folder, todo, self.directory, self.prints, self.whole,
                                tick)
-        for name, (key, mode, blob, slim, status, diags, deps, links) in zip(todo, results):
+        for name, (key, mode, blob, slim, status, diags, deps, links, quiet) in zip(todo,
+                                                                                    results):
             if blob is not None:
-                self.store.put(name, key, blob, slim, status, diags, deps, self.whole, links)
-            done[name] = (mode, slim, status, diags, links)
+                self.store.put(name, key, blob, slim, status, diags, deps, self.whole, links,
+                               quiet)
+            done[name] = (mode, slim, status, diags, links, quiet)
 
     def _results(self, order, hits, done, modes) -> list[FileResult]:
-        index, want = self.store.index, self.want
+        index, left_out = self.store.index, self._left_out
         slims, diagnostics = self.slims, self.diagnostics
 
         def needs_row(entry) -> bool:
@@ -412,22 +434,23 @@ class _Scan:
             return bool((slims and entry[STATUS] != NO_SLIM)
                         or (diagnostics and entry[FINDINGS]))
 
-        asked = [n for n in hits if (want is None or index[n][STATUS] in (want, NO_SLIM))
+        asked = [n for n in hits if not left_out(index[n][STATUS], index[n][QUIET])
                  and needs_row(index[n])]
         rows = self.store.results(asked, slim=slims, diags=diagnostics)
         out = []
         for name in order:
             if name in done:
-                mode, slim, status, diags, links = done[name]
-                if want is not None and status not in (want, NO_SLIM):
+                mode, slim, status, diags, links, quiet = done[name]
+                if left_out(status, quiet):
                     continue
-                slim = storemod.unpack(slim) if slim is not None and slims else None
+                # (A file that failed the gate has None packed: no slim copy.)
+                slim = self.unpack(slim) if slims and status != NO_SLIM else None
                 out.append(FileResult(name, _case_id(name),
                                       cachemod.diags_from_json(diags) if diagnostics
                                       else None, slim, mode, links))
                 continue
             entry = index[name]
-            if want is not None and entry[STATUS] not in (want, NO_SLIM):
+            if left_out(entry[STATUS], entry[QUIET]):
                 continue
             slim = None
             diags = [] if diagnostics else None
@@ -439,7 +462,7 @@ class _Scan:
                     out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
                     continue
                 if slims and entry[STATUS] != NO_SLIM:
-                    slim = storemod.unpack(row[1])
+                    slim = self.unpack(row[1])
                 if diagnostics and entry[FINDINGS]:
                     diags = cachemod.diags_from_json(storemod.unpack(
                         row[2] if slims else row[1]))
@@ -448,7 +471,7 @@ class _Scan:
         return out
 
     def _one(self, name):
-        key, mode, blob, slim, status, diags, deps, links = _read_and_analyse(
+        key, mode, blob, slim, status, diags, deps, links, _quiet = _read_and_analyse(
             self.folder, name, self.directory, self.prints, self.whole)
-        return (mode, storemod.unpack(slim) if slim is not None else None,
+        return (mode, self.unpack(slim) if status != NO_SLIM else None,
                 cachemod.diags_from_json(diags), links)

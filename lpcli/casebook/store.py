@@ -41,11 +41,12 @@ import time
 from lpcli import __version__, gitstore
 from lpcli.casebook import cache as cachemod
 from lpcli.casebook.layout import CASES_DIR
+from lpcli.check.history import quiet_since
 
 # The layout of this file; cache.FORMAT is what the slim copy holds. 3: each entry keeps
 # the case's links (issue 15), which validate checks across every case, and whether the
-# file has findings.
-FORMAT = 3
+# file has findings. 4: the day a case closed for good fell quiet (a report skips it).
+FORMAT = 4
 # A file whose mtime or ctime is this close to the moment the cache is written may change
 # again within the same timestamp tick (two seconds: FAT's, and slack for a coarse clock).
 RACY_NS = 2_000_000_000
@@ -60,6 +61,11 @@ def status_code(slim) -> int:
     return _STATUS.get(slim.get("status"), OTHER)
 
 
+def quiet_of(slim) -> str | None:
+    """The day a case closed for good fell quiet (``history.QUIET``), or None."""
+    return quiet_since(slim.get("history")) if isinstance(slim, dict) else None
+
+
 def blob_id(raw: bytes) -> str:
     """The git blob ID of these bytes (what ``git hash-object`` prints)."""
     h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
@@ -67,15 +73,16 @@ def blob_id(raw: bytes) -> str:
     return h.hexdigest()
 
 
-# An entry of the index: [stat, blob, status, dirprint, links, findings]. ``stat`` is (ino,
+# An entry of the index: [stat, blob, status, dirprint, links, findings, quiet]. ``stat`` is (ino,
 # size, mtime_ns, ctime_ns), or None when the file must be read again; ``dirprint`` the
 # fingerprint of the directory its results were last confirmed against (``depends.py``);
 # ``links`` the case's links to other cases (``cache.links``), so that validate checks them
 # across the casebook without reading every slim copy (almost every case has none);
 # ``findings`` whether its diagnostics are not empty, so that validate reads the rows of
-# those files only. Plain lists, not objects: a hundred thousand of them are read on every
-# run.
-STAT, BLOB, STATUS, DIRPRINT, LINKS, FINDINGS = range(6)
+# those files only; ``quiet`` the day a case closed for good fell quiet (``history.QUIET``),
+# so that a report over later periods reads none of them. Plain lists, not objects: a
+# hundred thousand of them are read on every run.
+STAT, BLOB, STATUS, DIRPRINT, LINKS, FINDINGS, QUIET = range(7)
 
 
 class Store:
@@ -237,10 +244,11 @@ class Store:
         return out
 
     # -- writing ------------------------------------------------------------------------------
-    def put(self, name, stat, blob, slim, status, diags, deps, dirprint, links) -> None:
+    def put(self, name, stat, blob, slim, status, diags, deps, dirprint, links,
+            quiet) -> None:
         """Record a file just analysed (``slim`` packed). ``stat`` is the fstat of the read
         that gave these bytes; it is kept only if not racy (``save``)."""
-        self.index[name] = [stat, blob, status, dirprint, links, bool(diags)]
+        self.index[name] = [stat, blob, status, dirprint, links, bool(diags), quiet]
         self.pending[name] = (name, blob, slim, pack(diags), pack(deps))
         self.touched.add(name)
         self.dirty_index = True
@@ -388,11 +396,12 @@ class Snapshot:
     def packed(self, index: dict, generation: int) -> bytes | None:
         """The snapshot to store, or None if it does not hold. Its summary: the status of
         each file (one byte each, in order), which have findings, which are not named by a
-        valid case ID, and the links of those that have any."""
+        valid case ID, the links of those that have any, and the quiet day of those closed
+        for good."""
         from lpcli.core.caseid import is_case_id
 
         statuses = bytearray(len(self.names))
-        findings, links, odd = [], {}, []
+        findings, links, odd, quiet = [], {}, [], {}
         prefix = f"{CASES_DIR}/"
         cut = len(prefix)
         for i, (name, st) in enumerate(zip(self.names, self.stats)):
@@ -405,11 +414,13 @@ class Snapshot:
                 findings.append(i)
             if entry[LINKS]:
                 links[i] = entry[LINKS]
+            if entry[QUIET]:
+                quiet[i] = entry[QUIET]
             if not (name.startswith(prefix) and name.endswith(".yaml")
                     and is_case_id(name[cut:-5])):
                 odd.append(i)
         return pack((generation, self.digest, self.dirprint,
-                     (bytes(statuses), findings, links, odd)))
+                     (bytes(statuses), findings, links, odd, quiet)))
 
 
 def pack(value) -> bytes:
@@ -430,6 +441,6 @@ def _unpack_index(packed) -> dict:
         return {}
     index = marshal.loads(packed)
     if not isinstance(index, dict) or not all(
-            isinstance(e, list) and len(e) == 6 for e in index.values()):
+            isinstance(e, list) and len(e) == 7 for e in index.values()):
         raise ValueError("not an index")
     return index

@@ -10,6 +10,10 @@ thousand cases reads no case file.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from lpcli.check.facts import as_date
+
 # Keys of the record, short because ten thousand of them are kept in the cache.
 OPENED, STATUS = "o", "s"
 ASSESSED, LEAD_SINCE, PLAN_AGREED = "a", "l", "p"
@@ -20,6 +24,10 @@ STEP_UPS = "su"             # [date, ...] handovers stepping up to social care
 REVIEWS = "rv"              # [[held, due, satisfaction, [rating, ...]], ...]
 ACTIONS = "ac"              # [[due, done date or None, status], ...]
 LEAD = "lp"                 # the current lead professional (a practitioner ID)
+# For a case closed for good (no reopening after its last closure), the last day anything
+# happened in it; else None. A report over periods that begin after it counts nothing of the
+# case, and leaves it unread (``quiet_since``).
+QUIET = "q"
 
 
 def _first(values):
@@ -50,7 +58,39 @@ def history(case: dict) -> dict:
     out[REVIEWS] = _reviews(case)
     out[ACTIONS] = [[a.get("due"), _done_on(a), a.get("status")]
                     for a in (case.get("plan") or {}).get("actions") or []]
+    last = last_day(out)
+    out[QUIET] = last.isoformat() if last is not None and closed_on(out, dt.date.max) \
+        else None
     return out
+
+
+def closed_on(h: dict, day: dt.date) -> bool:
+    """Was the case closed on ``day``: a closure on or before it not undone by then."""
+    events = [(as_date(c[0]), "c") for c in h[CLOSURES]] + \
+             [(as_date(r), "r") for r in h[REOPENINGS]]
+    state = False
+    for when, what in sorted(e for e in events if e[0]):
+        if when > day:
+            break
+        state = what == "c"
+    return state
+
+
+def last_day(h: dict) -> dt.date | None:
+    """The last date anything happened in the case (of the dates this record keeps)."""
+    days = [h[OPENED], h[ASSESSED], h[LEAD_SINCE], h[PLAN_AGREED], h[UNRESOLVED],
+            *(c[0] for c in h[CLOSURES]), *h[REOPENINGS], *h[STEP_UPS]]
+    for held, due, _satisfied, _marks in h[REVIEWS]:
+        days += [held, due]
+    for due, done_on, _status in h[ACTIONS]:
+        days += [due, done_on]
+    parsed = [d for d in map(as_date, days) if d is not None]
+    return max(parsed, default=None)
+
+
+def quiet_since(h) -> str | None:
+    """``QUIET`` of a record (ISO date), None for a record without it."""
+    return h.get(QUIET) if isinstance(h, dict) else None
 
 
 def _reviews(case: dict) -> list:

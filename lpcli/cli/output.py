@@ -185,15 +185,20 @@ def warn(text: str) -> None:
     click.echo(f"lpcli: warning: {text}", err=True)
 
 
-def iter_cases(cb, status: str | None = None):
+def iter_cases(cb, status: str | None = None, quiet_before=None):
     """(case_id, data) for every case that passed the gate (``status``: only open or only
-    closed ones); the rest are counted on stderr, after the progress bar (if any) is
-    finished, never on its line."""
+    closed ones; ``quiet_before``: see ``Casebook.cases``); the rest are counted on stderr,
+    after the progress bar (if any) is finished, never on its line. Each case is unpacked
+    as it is asked for."""
+    from lpcli.casebook.store import unpack
+
     left_out = []
     with progress() as bar:
-        cases = list(cb.cases(progress=bar, unreadable=left_out.append, status=status))
+        cases = cb.packed_cases(progress=bar, unreadable=left_out.append, status=status,
+                                quiet_before=quiet_before)
     warn_left_out(len(left_out))
-    yield from cases
+    for case_id, packed in cases:
+        yield case_id, unpack(packed)
 
 
 # -- after a change ----------------------------------------------------------------------------

@@ -59,8 +59,9 @@ def report(state, month, start, end, as_of, fmt, out_file, publish):
     cb = state.casebook
     day = as_of_date(as_of, cb)
     period = _period(month, start, end, day, dates, service)
-    built = service.build(output.iter_cases(cb), cb.settings, cb.directory, period, day,
-                          publish=publish)
+    # Cases closed for good and quiet since before the first month counted are not read.
+    cases = output.iter_cases(cb, quiet_before=service.first_day(period))
+    built = service.build(cases, cb.settings, cb.directory, period, day, publish=publish)
     if fmt in ("html", "pdf"):
         from lpcli.documents import report as doc
 

@@ -153,47 +153,71 @@ def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _closed_on(h: dict, day: dt.date) -> bool:
-    """Was the case closed on ``day``: a closure on or before it not undone by then."""
-    events = [(as_date(c[0]), "c") for c in h[H.CLOSURES]] + \
-             [(as_date(r), "r") for r in h[H.REOPENINGS]]
-    state = False
-    for when, what in sorted(e for e in events if e[0]):
-        if when > day:
-            break
-        state = what == "c"
-    return state
+class _Dated:
+    """A case's history with its dates read once (``as_date``: None for none or a bad one),
+    not once per count: a report makes fourteen counts."""
+
+    __slots__ = ("opened", "assessed", "lead_since", "plan_agreed", "unresolved",
+                 "closures", "closure_days", "events", "reopenings", "step_ups", "reviews",
+                 "actions")
+
+    def __init__(self, h: dict):
+        self.opened, self.assessed = as_date(h[H.OPENED]), as_date(h[H.ASSESSED])
+        self.lead_since, self.plan_agreed = as_date(h[H.LEAD_SINCE]), as_date(h[H.PLAN_AGREED])
+        self.unresolved = as_date(h[H.UNRESOLVED])
+        self.closures = [(as_date(day), reason) for day, reason in h[H.CLOSURES]]
+        self.closure_days = sorted(day for day, _ in self.closures if day)
+        self.reopenings = [as_date(r) for r in h[H.REOPENINGS]]
+        # Closures and reopenings in order: closed on a day is the last of them by then.
+        self.events = sorted([(day, "c") for day in self.closure_days]
+                             + [(r, "r") for r in self.reopenings if r])
+        self.step_ups = [as_date(d) for d in h[H.STEP_UPS]]
+        self.reviews = [(as_date(held), as_date(due), satisfied, marks)
+                        for held, due, satisfied, marks in h[H.REVIEWS]]
+        self.actions = [(as_date(due), as_date(done_on)) for due, done_on, _ in h[H.ACTIONS]]
+
+    def closed_on(self, day: dt.date) -> bool:
+        """``history.closed_on``, from the dates read once."""
+        state = False
+        for when, what in self.events:
+            if when > day:
+                break
+            state = what == "c"
+        return state
 
 
 class _Histories:
-    """The cases' histories, each with the last date anything happened in it. A case closed
-    for good before a period began counts for nothing in it (every figure is of events in
-    the period, or of cases open at its end), so each of the report's fourteen counts skips
-    it: in a casebook kept for years, most cases."""
+    """The cases' histories. A case closed for good before a period began counts for
+    nothing in it (every figure is of events in the period, or of cases open at its end), so
+    each of the report's fourteen counts skips it: in a casebook kept for years, most cases.
+    (``history.QUIET`` keeps the day it fell quiet; the scan leaves out those quiet before
+    the report's first period, unread: ``quiet_before``.)"""
 
     def __init__(self, histories):
-        self.items = [(_latest(h), _closed_on(h, dt.date.max), h) for h in histories]
+        self.items = [(H.quiet_since(h), _Dated(h)) for h in histories]
 
     def for_period(self, period: Period) -> list:
-        return [h for latest, closed, h in self.items
-                if not (closed and latest is not None and latest < period.start)]
+        start = period.start.isoformat()
+        return [h for quiet, h in self.items if quiet is None or quiet >= start]
 
 
-def _latest(h: dict) -> dt.date | None:
-    days = [h[H.OPENED], h[H.ASSESSED], h[H.LEAD_SINCE], h[H.PLAN_AGREED], h[H.UNRESOLVED],
-            *(c[0] for c in h[H.CLOSURES]), *h[H.REOPENINGS], *h[H.STEP_UPS]]
-    for held, due, _satisfied, _marks in h[H.REVIEWS]:
-        days += [held, due]
-    for due, done_on, _status in h[H.ACTIONS]:
-        days += [due, done_on]
-    parsed = [d for d in map(as_date, days) if d is not None]
-    return max(parsed, default=None)
+def first_day(period: Period) -> dt.date:
+    """The first day any count of the report for ``period`` looks at (its trend's first
+    month, or the period before): a case quiet since before it counts in none."""
+    trend = dates.add_months(period.end.replace(day=1), -11)
+    return min(period.start, period.before().start, trend)
 
 
 def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
-    """Every figure for one period, from the cases' histories."""
+    """Every figure for one period, from the cases' histories (``history.history``'s
+    records, or ``_Dated`` ones)."""
     grace = int(settings.get("nomination_grace_days") or 20)
-    first_weeks = int(settings.get("first_review_weeks") or 6)
+    first_weeks = dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+    start, end = period.start, period.end
+
+    def within(day) -> bool:
+        return day is not None and start <= day <= end
+
     c = {k: 0 for k in ("opened", "closed", "open_at_end", "stepped_up", "reopened",
                         "unresolved")}
     reasons: dict[str, int] = {}
@@ -203,54 +227,54 @@ def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
     satisfaction: dict[str, int] = {}
     ratings: dict[str, int] = {}
     for h in histories:
-        opened = as_date(h[H.OPENED])
-        if opened in period:
+        if not isinstance(h, _Dated):
+            h = _Dated(h)
+        opened = h.opened
+        if within(opened):
             c["opened"] += 1
-        if opened and opened <= period.end and not _closed_on(h, period.end):
+        if opened and opened <= end and not h.closed_on(end):
             c["open_at_end"] += 1
-            since = as_date(h[H.UNRESOLVED])
-            if since and since <= period.end:
+            since = h.unresolved
+            if since and since <= end:
                 c["unresolved"] += 1
-                unresolved_wait.append((period.end - since).days)
-        for day, reason in h[H.CLOSURES]:
-            if day in period:
+                unresolved_wait.append((end - since).days)
+        for day, reason in h.closures:
+            if within(day):
                 c["closed"] += 1
                 reasons[reason] = reasons.get(reason, 0) + 1
-        if any(d in period for d in h[H.STEP_UPS]) or any(
-                d in period and r == "stepped_up_to_social_care" for d, r in h[H.CLOSURES]):
+        if any(within(d) for d in h.step_ups) or any(
+                within(d) and r == "stepped_up_to_social_care" for d, r in h.closures):
             c["stepped_up"] += 1
-        closures = sorted(as_date(d) for d, _ in h[H.CLOSURES] if as_date(d))
-        for r in h[H.REOPENINGS]:
-            reopened = as_date(r)
-            before = [d for d in closures if d <= reopened] if reopened else []
-            if r in period and before and (reopened - before[-1]).days < 365:
-                c["reopened"] += 1
-        if h[H.ASSESSED] in period:
-            waits["days_to_assessment"].append(_days(h[H.OPENED], h[H.ASSESSED]))
-        if h[H.LEAD_SINCE] in period and h[H.ASSESSED]:
-            days = _days(h[H.ASSESSED], h[H.LEAD_SINCE])
+        for reopened in h.reopenings:
+            if within(reopened):
+                before = [d for d in h.closure_days if d <= reopened]
+                if before and (reopened - before[-1]).days < 365:
+                    c["reopened"] += 1
+        if within(h.assessed):
+            waits["days_to_assessment"].append(_days(h.opened, h.assessed))
+        if within(h.lead_since) and h.assessed:
+            days = _days(h.assessed, h.lead_since)
             waits["days_to_lead"].append(days)
             leads += 1
             in_grace += days <= grace
-        if h[H.PLAN_AGREED] in period and h[H.LEAD_SINCE]:
-            waits["days_to_plan"].append(_days(h[H.LEAD_SINCE], h[H.PLAN_AGREED]))
-        first_due = (as_date(h[H.PLAN_AGREED]) + dt.timedelta(weeks=first_weeks)
-                     if h[H.PLAN_AGREED] else None)
-        for i, (held, due, satisfied, marks) in enumerate(h[H.REVIEWS]):
-            if held not in period:
+        if within(h.plan_agreed) and h.lead_since:
+            waits["days_to_plan"].append(_days(h.lead_since, h.plan_agreed))
+        first_due = h.plan_agreed + first_weeks if h.plan_agreed else None
+        for i, (held, due, satisfied, marks) in enumerate(h.reviews):
+            if not within(held):
                 continue
-            due = as_date(due) or (first_due if i == 0 else None)
+            due = due or (first_due if i == 0 else None)
             if due:
                 reviews += 1
-                reviews_on_time += as_date(held) <= due
+                reviews_on_time += held <= due
             if satisfied and satisfied != "not_asked":
                 satisfaction[satisfied] = satisfaction.get(satisfied, 0) + 1
             for m in marks:
                 ratings[m] = ratings.get(m, 0) + 1
-        for due, done_on, _status in h[H.ACTIONS]:
-            if done_on in period and due:
+        for due, done_on in h.actions:
+            if within(done_on) and due:
                 done += 1
-                done_on_time += as_date(done_on) <= as_date(due)
+                done_on_time += done_on <= due
     return _figures(c, reasons, waits, (in_grace, leads), (reviews_on_time, reviews),
                     (done_on_time, done), satisfaction, ratings, unresolved_wait)
 
