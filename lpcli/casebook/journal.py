@@ -7,7 +7,6 @@ import errno
 import hashlib
 import json
 import os
-import secrets
 from pathlib import Path
 
 from lpcli import gitstore
@@ -184,7 +183,7 @@ def link_backup(path: Path) -> Path | None:
     space. Named as a temporary file: one left by a killed process is cleaned next run."""
     if not path.exists():
         return None
-    backup = path.with_name(f".{path.name}{TMP_MARK}old-{secrets.token_hex(4)}")
+    backup = path.with_name(f".{path.name}{TMP_MARK}old-{os.urandom(4).hex()}")
     try:
         os.link(path, backup)
     except OSError:  # a file system without hard links, or no room for one: write instead

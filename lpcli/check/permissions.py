@@ -23,7 +23,7 @@ from lpcli.core.diagnostics import WARNING, Diagnostic
 
 RULE = "file-permissions"
 # Read or write for the group or others. Execute alone exposes nothing in a data file.
-_LOOSE_FILE = 0o066
+LOOSE_FILE = _LOOSE_FILE = 0o066
 # A folder others can enter or list: .git holds every version of every case.
 _LOOSE_DIR = 0o077
 

@@ -9,7 +9,6 @@ also checks the IDs already present. No part of an ID is derived from the child.
 from __future__ import annotations
 
 import re
-import secrets
 
 from lpcli.core.errors import InvalidCaseId
 
@@ -57,6 +56,8 @@ def check_case_id(text: str) -> str:
 
 def new_case_id(prefix: str = "LP", taken=frozenset()) -> str:
     while True:
+        import secrets  # here: its import is a hundredth of a second of every command
+
         chars = "".join(secrets.choice(ALPHABET) for _ in range(10))
         cid = f"{prefix}-{chars[:5]}-{chars[5:]}"
         if cid not in taken:

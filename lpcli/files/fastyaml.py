@@ -22,12 +22,10 @@ import re
 
 from lpcli.files.yamlio import MAX_DEPTH, Loaded, key_text, resolve_plain
 
-try:  # PyYAML with LibYAML; without it lpcli is slower, not different.
-    import yaml
-    from yaml import CSafeLoader as _CLoader
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-except ImportError:  # pragma: no cover - depends on the installation
-    yaml = None
+# PyYAML with LibYAML, imported at the first file read this way (a warm run reads none, and
+# the import is a twentieth of a second); without it lpcli is slower, not different.
+_LOADER = None  # the loader class, or False without LibYAML
+MappingNode = ScalarNode = SequenceNode = None
 
 # Anything that might be YAML syntax lpcli rejects or treats specially. Over-matching is
 # harmless (the strict loader then decides); under-matching is what the tests guard.
@@ -61,17 +59,29 @@ class _Fallback(Exception):
     pass
 
 
-if yaml is not None:
-    class _Loader(_CLoader):
-        def resolve(self, kind, value, implicit):
-            # Plain scalars get lpcli's own resolution below; quoted ones are text.
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _STR
-            return _MAP if kind is MappingNode else _SEQ
+def _loader():
+    global _LOADER, MappingNode, ScalarNode, SequenceNode
+    if _LOADER is None:
+        try:
+            from yaml import CSafeLoader
+            from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+        except ImportError:  # pragma: no cover - depends on the installation
+            _LOADER = False
+            return _LOADER
+
+        class _Loader(CSafeLoader):
+            def resolve(self, kind, value, implicit):
+                # Plain scalars get lpcli's own resolution below; quoted ones are text.
+                if kind is ScalarNode:
+                    return _PLAIN if implicit[0] else _STR
+                return _MAP if kind is MappingNode else _SEQ
+
+        _LOADER = _Loader
+    return _LOADER
 
 
 def available() -> bool:
-    return yaml is not None
+    return bool(_loader())
 
 
 # LibYAML builds its node tree recursively, before lpcli can count the depth: a 50 KB file
@@ -90,10 +100,10 @@ def _may_nest_deep(text: str) -> bool:
 
 def load(text: str, positions: bool = True) -> Loaded | None:
     """The file's data and positions, or None when the strict loader must decide."""
-    if yaml is None or suspect(text) or _may_nest_deep(text):
+    if suspect(text) or _may_nest_deep(text) or not _loader():
         return None
     try:
-        loader = _Loader(text)
+        loader = _LOADER(text)
         try:
             node = loader.get_single_node()
         finally:
