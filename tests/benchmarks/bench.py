@@ -315,6 +315,22 @@ def targets(n: int, figures: dict, peak: int) -> list[tuple]:
     return out
 
 
+def bytecode_note() -> str | None:
+    """A warning when the lpcli being timed (this Python's) runs from source with no
+    compiled bytecode: an editable install (``pip install -e``) under PYTHONDONTWRITEBYTECODE
+    compiles every module on every run, a tenth of a second of each command that a user's
+    install (``pip install .``, which compiles them once) never pays."""
+    probe = ("import importlib.util, os, lpcli; "
+             "print(os.path.exists(importlib.util.cache_from_source(lpcli.__file__)))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=os.path.abspath(os.sep))  # not this checkout's lpcli/
+    if out.stdout.strip() == "False":
+        return ("note: lpcli runs from source with no bytecode (an editable install under "
+                "PYTHONDONTWRITEBYTECODE?): its start-up includes compiling it; install it "
+                "with 'pip install .' to time what users run")
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description="lpcli performance benchmark")
     ap.add_argument("--cases", type=int, default=10000)
@@ -351,6 +367,9 @@ def main():
     for name, value in figures.items():
         print(f"{name:34} {value:8.3f}")
     print(f"peak memory: warm {b.peak} MB, cold {b.cold_peak} MB")
+    note = bytecode_note()
+    if note:
+        print(note)
     print(f"\n{'target':38} {'measured':>10} {'target':>12}  result")
     for name, measured, target, ok in found:
         print(f"{name:38} {measured:>10} {target:>12}  {'PASS' if ok else 'FAIL'}")
