@@ -273,5 +273,8 @@ def test_validate_reads_the_results_of_files_with_findings_only(book, settled, m
 
     monkeypatch.setattr(storemod.Store, "results", results)
     assert validate(book) == cold
+    assert asked == []  # the answer remembered beside the snapshot: no row read at all
+    monkeypatch.setattr(storemod.Store, "recall", lambda *a: None)
+    assert validate(book) == cold
     # Case files only (practitioners.yaml and lpcli.yaml are not in the cache).
     assert f"cases/{OTHER_CASE}.yaml" in asked and set(asked) <= with_findings

@@ -100,6 +100,16 @@ def test_fast_loader_agrees_with_strict_loader(texts, parsed):
     assert handed_over < len(texts) / 4
 
 
+def test_positions_alone_are_the_fast_loaders(texts, parsed):
+    """``fastyaml.positions`` (for locating the findings of a file the quick path read)
+    gives exactly ``fastyaml.load``'s positions, and hands over the same files."""
+    for name, text in texts.items():
+        fast, alone = parsed[name][0], fastyaml.positions(text)
+        assert (alone is None) == (fast is None), name
+        if fast is not None:
+            assert alone.positions == fast.positions and alone.data is None, name
+
+
 def test_fast_loader_hands_over_everything_the_strict_loader_rejects(texts, parsed):
     for name, text in texts.items():
         fast, strict = parsed[name]
@@ -227,6 +237,7 @@ def test_a_file_read_again_for_positions_with_a_problem_is_checked_from_that_rea
     where = yamlio.load_strict(text).locate(("id",))
     assert [tuple(d[1:3]) for d in quick_diags if d[5] == "id-mismatch"] == [where]
     problem = yamlio.YamlProblem("yaml-anchor", "an anchor", 3, 4, ("child",))
+    monkeypatch.setattr(fastyaml, "positions", lambda t: None)
     monkeypatch.setattr(loader, "load", lambda t: yamlio.Loaded(problems=[problem],
                                                                 fatal=True))
     slim, diags = scanmod.analyse(rel, text.encode(), None)

@@ -135,3 +135,40 @@ def test_case_ids_of_many_file_names_at_once_agree_with_one_at_a_time():
         assert ids_of_files(names) == expected, names
     assert ids_of_files(["LP-AAAAA-BBBBB.yaml", "x\nLP-CCCCC-DDDDD.yaml"]) == \
         ["LP-AAAAA-BBBBB"]
+
+
+def test_validate_remembers_its_answer_beside_the_snapshot(book, settled, monkeypatch):
+    from lpcli.casebook import checker
+
+    cold = validate(book)
+    derived = []
+    real = checker._case_findings
+    monkeypatch.setattr(checker, "_case_findings",
+                        lambda *a, **k: derived.append(1) or real(*a, **k))
+    assert validate(book) == cold and derived == []  # remembered
+    # Anything written to the cache ends it: here a run on one file with another
+    # practitioners.yaml, then undone (every case file and the directory as they were).
+    pr = book.root / "practitioners.yaml"
+    original = pr.read_bytes()
+    pr.write_text(original.decode().replace("id: ho-brennan", "id: ho-brennan-old", 1))
+    validate(book, str(book.case(MODEL_CASE)))
+    pr.write_bytes(original)
+    derived.clear()
+    assert validate(book) == cold and derived == [1]
+    assert validate(book) == cold and derived == [1]
+
+
+def test_no_answer_is_remembered_when_another_lpcli_wrote_the_cache_meanwhile(book, settled):
+    validate(book)
+    cb = Casebook(book.root)
+    run = scanmod._Scan(cb, cb.directory, None, None, False, True)
+    taken = run.take(cb.case_file_names())
+    run.run(cb.case_file_names(), True, taken)  # from the snapshot: it holds
+    assert run.store.snapshot_holds
+    path = book.case(MODEL_CASE)
+    path.write_text(path.read_text().replace("owner: ho-brennan", "owner: ho-brennaX", 1))
+    validate(book, str(path))  # another lpcli writes the cache: a new generation
+    run.store.remember(taken, "validate", ["stale"])
+    assert run.store.recall(taken, "validate") is None
+    run.store.close()
+    assert "unknown-action-owner" in rules_of(validate(book), MODEL_CASE)

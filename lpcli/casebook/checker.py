@@ -15,7 +15,8 @@ from pathlib import Path
 from lpcli.casebook.book import Casebook, Directory
 from lpcli.casebook.layout import CASES_DIR, PRACTITIONERS_FILE, SETTINGS_FILE
 from lpcli.casebook.linkcheck import check_links
-from lpcli.casebook.scan import scan
+from lpcli.casebook.cache import diags_from_json, diags_to_json
+from lpcli.casebook.scan import remembered, scan
 from lpcli.check import permissions
 from lpcli.check.gate import check, check_loaded
 from lpcli.core.diagnostics import ERROR, Diagnostic, sort_key
@@ -44,6 +45,26 @@ def _mode(path) -> int | None:
 def _add(diags: list, diag: Diagnostic | None) -> None:
     if diag is not None:
         diags.append(diag)
+
+
+def _case_findings(casebook, scanned, links: bool) -> list:
+    """Each case file's diagnostics, its permissions, and (``links``: every case file was
+    scanned) the links across cases."""
+    found = []
+    loose = permissions.LOOSE_FILE
+    for file_result in scanned:
+        if file_result.diagnostics:
+            found += file_result.diagnostics
+        # Outside the cached diagnostics: a chmod changes no content (permissions.py).
+        # (The mode tested here first: a call per file is a tenth of a second at 100,000.)
+        mode = file_result.mode
+        if mode is not None and mode & loose:
+            _add(found, permissions.check_file(file_result.name, mode))
+    if links:
+        # No slim copies: the check across cases reads each case's links, which the scan
+        # gives from the cache's index (``FileResult.links``).
+        found += check_links(casebook, scanned)
+    return found
 
 
 class Checker:
@@ -125,20 +146,15 @@ class Checker:
             gd = git_dir(cb.root)
             if gd is not None:
                 _add(result.diagnostics, permissions.check_git_dir(cb.relative(gd), _mode(gd)))
-        # No slim copies: the check across cases reads each case's links, which the scan
-        # gives from the cache's index (``FileResult.links``).
-        scanned = scan(cb, cases, directory, progress, prune=not self.paths, slims=False)
-        loose = permissions.LOOSE_FILE
-        for file_result in scanned:
-            if file_result.diagnostics:
-                result.diagnostics += file_result.diagnostics
-            # Outside the cached diagnostics: a chmod changes no content (permissions.py).
-            # (The mode tested here first: a call per file is a tenth of a second at 100,000.)
-            mode = file_result.mode
-            if mode is not None and mode & loose:
-                _add(result.diagnostics, permissions.check_file(file_result.name, mode))
-        if not self.paths:
-            result.diagnostics += check_links(cb, scanned)
+        if self.paths:
+            result.diagnostics += _case_findings(cb, scan(cb, cases, directory, progress,
+                                                          slims=False), links=False)
+        else:
+            # The whole casebook: remembered beside the snapshot of its case files, so a
+            # warm run with nothing changed makes no result per file (``remembered``).
+            result.diagnostics += diags_from_json(remembered(
+                cb, cases, directory, progress, "validate",
+                lambda scanned: diags_to_json(_case_findings(cb, scanned, links=True))))
         result.files_checked = len(others) + len(cases)
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(

@@ -28,7 +28,7 @@ from lpcli.casebook.store import (BLOB, DIRPRINT, FINDINGS, LINKS, NO_SLIM, QUIE
 from lpcli.check.gate import check
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
-from lpcli.files import loader, quickyaml, yamlio
+from lpcli.files import fastyaml, loader, quickyaml, yamlio
 from lpcli.files.safeio import read_raw
 
 
@@ -95,7 +95,8 @@ class _Positioned(yamlio.Loaded):
 
     def locate(self, path) -> tuple[int, int]:
         if self._full is None:
-            self._full = loader.load(self._text)
+            # Positions only (the data is the quick path's), else the whole reading.
+            self._full = fastyaml.positions(self._text) or loader.load(self._text)
             self.positions = self._full.positions
         return super().locate(path)
 
@@ -264,6 +265,31 @@ def _stat_some(folder: str, file_names) -> list:
     return out
 
 
+def remembered(casebook, file_names, directory, progress, kind: str, derive) -> list:
+    """``derive(results)`` (a JSON-ready list) for a scan of every case file (as ``scan``
+    with ``prune``, no slim copies), remembered beside the snapshot of these files: a run
+    that finds them all as the snapshot says, in the same generation of the cache, takes
+    the answer without a result per file (validate's findings across 100,000 cases: a
+    third of its warm run). Only an answer from results that are all of one generation,
+    for files none of which was in the racy window, is kept (``Store.remember``)."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        run = _Scan(casebook, directory, progress, None, False, True)
+        taken = run.take(file_names)
+        answer = run.store.recall(taken, kind)
+        if answer is not None:
+            return answer
+        answer = derive(run.run(file_names, True, taken))
+        run.store.remember(taken, kind, answer)
+        return answer
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _case_id(name: str) -> str | None:
     stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
     return stem if is_case_id(stem) else None
@@ -288,11 +314,16 @@ class _Scan:
         self.store = storemod.Store(casebook)
         self.folder = str(casebook.cases_dir)
 
-    def run(self, file_names, prune) -> list[FileResult]:
-        store = self.store
+    def take(self, file_names) -> storemod.Snapshot:
+        """The stat of every file, as a snapshot (``store.Snapshot``) to compare with the
+        stored one."""
         order = [f"{CASES_DIR}/{file_name}" for file_name in file_names]
-        stats = _stat_all(self.folder, file_names)
-        taken = storemod.Snapshot(order, stats, self.whole)
+        return storemod.Snapshot(order, _stat_all(self.folder, file_names), self.whole)
+
+    def run(self, file_names, prune, taken=None) -> list[FileResult]:
+        store = self.store
+        taken = taken or self.take(file_names)
+        order, stats = taken.names, taken.stats
         fast = self._from_snapshot(order, stats, taken)
         if fast is not None:
             return fast
@@ -458,6 +489,7 @@ class _Scan:
                 row = rows.get(name)
                 if row is None or row[0] != entry[BLOB]:
                     # Changed under us (another lpcli wrote the cache): analyse it now.
+                    self.store.tainted = True  # these results are not all of one generation
                     mode, slim, diags, links = self._one(name)
                     out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
                     continue

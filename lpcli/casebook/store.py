@@ -93,6 +93,10 @@ class Store:
         # Bumped by every write of the index or of results: a snapshot holds for the
         # generation it was written at, and only while the index read was the latest.
         self.generation = None
+        # The snapshot of this run's files holds for ``generation`` (found, or written by
+        # ``save``); ``tainted``: some results came from another lpcli's write meanwhile.
+        self.snapshot_holds = False
+        self.tainted = False
         self.dirty_index = False
         self.pending: dict[str, tuple] = {}  # name -> row of results to write
         self.touched: set[str] = set()       # names whose entry to re-check for racy stat
@@ -306,13 +310,16 @@ class Store:
                                (_pack_index(index),))
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
                                (generation,))
-                    # Every snapshot is of an earlier generation now: gone with it.
-                    db.execute("DELETE FROM meta WHERE k LIKE 'snap:%'")
+                    # Every snapshot and answer is of an earlier generation now: gone.
+                    db.execute("DELETE FROM meta WHERE k LIKE 'snap:%' OR k LIKE 'memo:%'")
+                if not latest:
+                    self.tainted = True
                 packed = snapshot.packed(index, generation) if snapshot and latest else None
                 if packed is not None:
                     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                (snapshot.key, packed))
                 db.execute("COMMIT")
+                self.snapshot_holds = packed is not None
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -344,11 +351,55 @@ class Store:
                 rows = self.results(names, **kwargs)
                 if len(rows) != len(names):
                     return None
+                self.generation, self.snapshot_holds = generation, True
                 return payload, rows
             finally:
                 self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError, TypeError, EOFError):
             return None
+
+    def recall(self, taken, kind: str):
+        """The answer ``remember``-ed for ``kind`` over the files of ``taken``, if they are
+        all as it found them, the directory too, and nothing was written to the cache since
+        (its generation); else None. Read as the snapshot is, with the generation."""
+        if self.db is None:
+            return None
+        try:
+            self.db.execute("BEGIN")
+            try:
+                packed = self._meta(f"memo:{kind}:{taken.key}")
+                if packed is None:
+                    return None
+                generation, digest, dirprint, answer = unpack(packed)
+                if (generation != (self._meta("generation") or 0) or digest != taken.digest
+                        or dirprint != taken.dirprint):
+                    return None
+                return answer
+            finally:
+                self.db.execute("COMMIT")
+        except (sqlite3.Error, ValueError, TypeError, EOFError):
+            return None
+
+    def remember(self, taken, kind: str, answer) -> None:
+        """Keep ``answer`` (marshal-able) for ``recall``: only when this run's snapshot held
+        (every file out of the racy window, results confirmed against this directory), no
+        result came from another lpcli's write, and the cache is still at the generation
+        they were all read or written at. Never fails."""
+        if self.db is None or not self.snapshot_holds or self.tainted:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                generation = self._meta("generation") or 0
+                if generation == self.generation:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        (f"memo:{kind}:{taken.key}",
+                         pack((generation, taken.digest, taken.dirprint, answer))))
+            finally:
+                self.db.execute("COMMIT")
+        except (sqlite3.Error, ValueError):
+            pass
 
     def _smudge_racy(self) -> None:
         """Git's racy rule: a stat taken in the same tick as a change cannot tell the two

@@ -125,6 +125,67 @@ def load(text: str, positions: bool = True) -> Loaded | None:
     return out
 
 
+def positions(text: str) -> Loaded | None:
+    """The positions of every key and item (``Loaded.positions``; its data empty), or None
+    when the strict loader must decide: for a file whose data the quick path read, and
+    which has findings to point at. Half the work of ``load``: no value is resolved or
+    built, only keys (for the same duplicate check)."""
+    if suspect(text) or _may_nest_deep(text) or not _loader():
+        return None
+    try:
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # noqa: BLE001 - any parser complaint: the strict loader explains it
+        return None
+    if node is None or not isinstance(node, MappingNode):
+        return None
+    out = Loaded()
+    try:
+        _mark(node, (), out.positions, 0)
+    except (_Fallback, RecursionError):
+        return None
+    out.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return out
+
+
+def _mark(node, path, pos, depth):
+    """``_build``'s positions and refusals, without building the data."""
+    if depth >= MAX_DEPTH:
+        raise _Fallback
+    if isinstance(node, ScalarNode):
+        if node.tag != _PLAIN and node.tag != _STR:
+            raise _Fallback
+        return
+    if isinstance(node, SequenceNode):
+        for i, child in enumerate(node.value):
+            m = child.start_mark
+            pos[path + (i,)] = (m.line + 1, m.column + 1)
+            _mark(child, path + (i,), pos, depth + 1)
+        return
+    seen = set()
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _Fallback
+        if key_node.tag == _STR:
+            key = key_node.value
+        elif key_node.tag == _PLAIN:
+            key = resolve_plain(key_node.value)
+            if not isinstance(key, str):
+                key = key_text(key)
+        else:
+            raise _Fallback
+        if key in seen:
+            raise _Fallback
+        seen.add(key)
+        p = path + (key,)
+        m = key_node.start_mark
+        pos[p] = (m.line + 1, m.column + 1)
+        _mark(value_node, p, pos, depth + 1)
+
+
 def _build(node, path, pos, depth):
     if depth >= MAX_DEPTH:
         raise _Fallback
