@@ -250,3 +250,47 @@ def test_cases_quiet_before_the_first_month_are_not_read(book, cases, month, mon
         quiet = [c for c in cases if (history(c)[QUIET] or "9999") < first]
         assert read == len(cases) - len(quiet)
     assert month != "2028-03" or quiet  # the later the month, the more cases are quiet
+
+
+def _trend_by_counts(histories, period, settings, publish):
+    """The twelve months' trend the long way, a whole count per month."""
+    from lpcli.core import dates
+    from lpcli.reports import service
+
+    months = [service.month(dates.add_months(period.end.replace(day=1), -i))
+              for i in range(11, -1, -1)]
+    series = {key: [] for key in service.TREND_KEYS}
+    for m in months:
+        counted = service.count(histories.for_period(m), m, settings)
+        for key in service.TREND_KEYS:
+            f = counted[key]
+            if publish:
+                service.suppress(f)
+            series[key].append(f.value)
+    return {"months": [m.label for m in months], "series": series}
+
+
+def test_the_trend_in_one_pass_is_a_count_per_month(cases, tmp_path):
+    """``_trend`` counts each event in its month in one pass over the cases: every value of
+    every month is what a whole count of that month gives, on the example and on a
+    generated casebook, published or not."""
+    import sys
+    from pathlib import Path
+
+    from lpcli.check.history import history
+    from lpcli.reports import service
+
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    from casegen import generate
+
+    root = tmp_path / "gen"
+    generate(root, 400, invalid=0, seed=11, git=False)
+    generated = [load_strict(p.read_text()).data for p in sorted((root / "cases").glob("*.yaml"))]
+    for group in (cases, generated):
+        histories = service._Histories([history(c) for c in group])
+        for settings in ({}, {"first_review_weeks": 4}):
+            for end in ("2025-12-31", "2026-06-30", "2026-10-31", "2027-03-31"):
+                period = service.month(d(end))
+                for publish in (False, True):
+                    assert service._trend(histories, period, settings, publish) == \
+                        _trend_by_counts(histories, period, settings, publish), (end, publish)

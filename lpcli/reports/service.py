@@ -417,10 +417,61 @@ def _supervision(leads: dict, since: dict, directory, settings: dict, day: dt.da
 
 
 def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:
+    """TREND_KEYS for each of the twelve months to the period's end: what ``count`` gives
+    for each month, in one pass over the cases (each event counted in its month) rather
+    than twelve."""
     months = [month(dates.add_months(period.end.replace(day=1), -i)) for i in range(11, -1, -1)]
+    first_weeks = dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+    base = months[0].start.year * 12 + months[0].start.month - 1
+    size = len(months)
+    ends = [m.end for m in months]
+
+    def at(day) -> int | None:
+        if day is None:
+            return None
+        i = day.year * 12 + day.month - 1 - base
+        return i if 0 <= i < size else None
+
+    opened, closed, open_at_end = [0] * size, [0] * size, [0] * size
+    reasons = [{} for _ in months]
+    assessed = [[] for _ in months]
+    reviews, actions = [[0, 0] for _ in months], [[0, 0] for _ in months]  # on time, all
+    # A case quiet since before the first month counts in none of them (_Histories).
+    for h in histories.for_period(months[0]):
+        i = at(h.opened)
+        if i is not None:
+            opened[i] += 1
+        if h.opened:
+            for j, end in enumerate(ends):
+                if h.opened <= end and not h.closed_on(end):
+                    open_at_end[j] += 1
+        for day, reason in h.closures:
+            i = at(day)
+            if i is not None:
+                closed[i] += 1
+                reasons[i][reason] = reasons[i].get(reason, 0) + 1
+        i = at(h.assessed)
+        if i is not None:
+            assessed[i].append(_days(h.opened, h.assessed))
+        first_due = h.plan_agreed + first_weeks if h.plan_agreed else None
+        for k, (held, due, _satisfied, _marks) in enumerate(h.reviews):
+            i = at(held)
+            due = due or (first_due if k == 0 else None)
+            if i is not None and due:
+                reviews[i][0] += held <= due
+                reviews[i][1] += 1
+        for due, done_on in h.actions:
+            i = at(done_on)
+            if i is not None and due:
+                actions[i][0] += done_on <= due
+                actions[i][1] += 1
     series = {key: [] for key in TREND_KEYS}
-    for m in months:
-        counted = count(histories.for_period(m), m, settings)
+    for i in range(size):
+        c = {"opened": opened[i], "closed": closed[i], "open_at_end": open_at_end[i],
+             "stepped_up": 0, "reopened": 0, "unresolved": 0}
+        waits = {"days_to_assessment": assessed[i], "days_to_lead": [], "days_to_plan": []}
+        counted = _figures(c, reasons[i], waits, (0, 0), tuple(reviews[i]), tuple(actions[i]),
+                           {}, {}, [])
         for key in TREND_KEYS:
             f = counted[key]
             if publish:
