@@ -278,3 +278,29 @@ def test_validate_reads_the_results_of_files_with_findings_only(book, settled, m
     assert validate(book) == cold
     # Case files only (practitioners.yaml and lpcli.yaml are not in the cache).
     assert f"cases/{OTHER_CASE}.yaml" in asked and set(asked) <= with_findings
+
+
+def test_sync_of_one_change_takes_its_cached_result_without_the_index(book, tmp_path, counted,
+                                                                        monkeypatch):
+    """A sync that pushes a few changed cases checks them from their rows in the cache
+    (blob and what their checks looked up), and lists only those paths of the tree."""
+    from lpcli.gitstore import trees
+
+    remote = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    book.git("remote", "add", "origin", str(remote))
+    assert book.run("sync").exit_code == 0
+    assert book.run("action", "update", MODEL_CASE, "A3", "--status", "done").exit_code == 0
+    validate(book)
+    counted.clear()
+    loads, listed = [], []
+    real_unpack, real_entries = storemod._unpack_index, trees.tree_entries
+    monkeypatch.setattr(storemod, "_unpack_index", lambda p: loads.append(1) or real_unpack(p))
+    monkeypatch.setattr(trees, "tree_entries",
+                        lambda repo, tree, only=None: listed.append(only) or
+                        real_entries(repo, tree, only))
+    result = book.run("sync")
+    assert result.exit_code == 0, result.output
+    assert counted == [] and loads == []
+    assert listed and all(only is not None and f"cases/{MODEL_CASE}.yaml" in only
+                          for only in listed)

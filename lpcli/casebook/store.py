@@ -218,7 +218,8 @@ class Store:
         self.generation = None
 
     # -- reading ------------------------------------------------------------------------------
-    def results(self, names, *, slim=True, diags=True, deps=False, of=None) -> dict:
+    def results(self, names, *, slim=True, diags=True, deps=False, of=None,
+                by_name=False) -> dict:
         """name -> (blob, then slim, diags and deps as asked), packed (see ``unpack``), for
         these names. Names not stored are missing from the answer. The blob is there to be
         compared with the index's: another lpcli may have written in between. ``of``: how
@@ -231,7 +232,8 @@ class Store:
         try:
             names = list(names)
             # Most of the files (``of``: how many there are): one pass over the table.
-            if len(names) > (len(self.index) if of is None else of) // 4:
+            # ``by_name``: a few, asked for by name (no count of the files needed).
+            if not by_name and len(names) > (len(self.index) if of is None else of) // 4:
                 wanted = set(names)
                 for row in self.db.execute(f"SELECT name, blob{cols} FROM files"):
                     if row[0] in wanted:

@@ -27,7 +27,12 @@ def check_tree(repo, tree_sha: str, paths, casebook=None) -> list:
     from lpcli.casebook.scan import analyse_tracked
     from lpcli.core.diagnostics import Diagnostic
 
-    entries = trees.tree_entries(repo, tree_sha)
+    paths = set(paths)
+    # The whole tree only when every case is to be checked (the directory or settings
+    # changed); else the changed paths and the directory.
+    whole_tree = bool(paths & {PRACTITIONERS_FILE, SETTINGS_FILE})
+    entries = trees.tree_entries(repo, tree_sha,
+                                 None if whole_tree else paths | {PRACTITIONERS_FILE})
 
     def raw(path) -> bytes:
         return trees.blob_bytes(repo, entries[path][1])
@@ -44,8 +49,7 @@ def check_tree(repo, tree_sha: str, paths, casebook=None) -> list:
         admitted = check(PRACTITIONERS_FILE, "practitioners", practitioners).data
         if admitted is not None:
             directory = Directory(admitted.get("practitioners") or [])
-    paths = set(paths)
-    if paths & {PRACTITIONERS_FILE, SETTINGS_FILE}:
+    if whole_tree:
         paths |= {p for p in entries if case_file(p)}
     prints = fingerprints(directory)
     whole = dirprint(prints)
@@ -79,18 +83,23 @@ def _cached(casebook, entries, cases, prints, whole) -> dict:
 
     store = storemod.Store(casebook)
     try:
-        index = store.index
-        known = [p for p in cases if p in index and entries[p][0] != trees.SYMLINK_MODE
-                 and index[p][storemod.BLOB] == entries[p][1]]
-        rows = store.results(known, slim=False, diags=True, deps=True)
+        cases = [p for p in cases if entries[p][0] != trees.SYMLINK_MODE]
+        # A few cases: their rows are enough (each row's blob and what its checks looked
+        # up); many: the index says at once which were checked against this directory.
+        index = store.index if len(cases) > trees.FEW_PATHS else {}
+        if index:
+            cases = [p for p in cases if p in index
+                     and index[p][storemod.BLOB] == entries[p][1]]
+        rows = store.results(cases, slim=False, diags=True, deps=True,
+                             of=len(index) if index else None, by_name=not index)
         out = {}
-        for path in known:
+        for path in cases:
             row = rows.get(path)
             if row is None or row[0] != entries[path][1]:
                 continue
             try:
-                if index[path][storemod.DIRPRINT] == whole or still_valid(
-                        storemod.unpack(row[2]), prints, whole):
+                if (path in index and index[path][storemod.DIRPRINT] == whole) or \
+                        still_valid(storemod.unpack(row[2]), prints, whole):
                     out[path] = storemod.unpack(row[1])
             except (ValueError, TypeError, EOFError):
                 continue
