@@ -27,7 +27,7 @@ from lpcli.casebook.layout import CASES_DIR
 from lpcli.casebook.store import (BLOB, CLOSED, DIRPRINT, FINDINGS, LINKS, NO_SLIM, OPEN,
                                   OTHER, QUIET, STAT, STATUS)
 from lpcli.check.gate import check
-from lpcli.core.caseid import is_case_id
+from lpcli.core.caseid import ids_of_files, is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
 from lpcli.files import fastyaml, loader, quickyaml, yamlio
 from lpcli.files.safeio import read_raw
@@ -291,12 +291,6 @@ def remembered(casebook, file_names, directory, progress, kind: str, derive) -> 
             gc.enable()
 
 
-def _case_id(name: str) -> str | None:
-    stem = name.rsplit("/", 1)[-1][:-len(".yaml")]
-    return stem if is_case_id(stem) else None
-
-
-
 class _Scan:
     def __init__(self, casebook, directory, progress, status, slims, diagnostics,
                  quiet_before=None, packed=False):
@@ -473,6 +467,13 @@ class _Scan:
     def _results(self, order, hits, done, modes) -> list[FileResult]:
         index, left_out = self.store.index, self._left_out
         slims, diagnostics = self.slims, self.diagnostics
+        # Which names are case IDs, in one pass over them all (``ids_of_files``).
+        cut = len(CASES_DIR) + 1
+        valid = set(ids_of_files([name[cut:] for name in order]))
+
+        def case_id(name):
+            stem = name[cut:-5]
+            return stem if stem in valid else None
 
         def needs_row(entry) -> bool:
             # A row holds a slim copy (only a file that passed the gate has one) and the
@@ -480,8 +481,9 @@ class _Scan:
             return bool((slims and entry[STATUS] != NO_SLIM)
                         or (diagnostics and entry[FINDINGS]))
 
-        asked = [n for n in hits if not left_out(index[n][STATUS], index[n][QUIET])
-                 and needs_row(index[n])]
+        filtered = self.want is not None or self.quiet_before is not None
+        asked = [n for n in hits if needs_row(index[n]) and not (
+            filtered and left_out(index[n][STATUS], index[n][QUIET]))]
         rows = self.store.results(asked, slim=slims, diags=diagnostics)
         out = []
         for name in order:
@@ -491,29 +493,29 @@ class _Scan:
                     continue
                 # (A file that failed the gate has None packed: no slim copy.)
                 slim = self.unpack(slim) if slims and status != NO_SLIM else None
-                out.append(FileResult(name, _case_id(name),
+                out.append(FileResult(name, case_id(name),
                                       cachemod.diags_from_json(diags) if diagnostics
                                       else None, slim, mode, links))
                 continue
             entry = index[name]
-            if left_out(entry[STATUS], entry[QUIET]):
+            if filtered and left_out(entry[STATUS], entry[QUIET]):
                 continue
             slim = None
             diags = [] if diagnostics else None
-            if needs_row(entry):
+            if (slims and entry[STATUS] != NO_SLIM) or (diagnostics and entry[FINDINGS]):
                 row = rows.get(name)
                 if row is None or row[0] != entry[BLOB]:
                     # Changed under us (another lpcli wrote the cache): analyse it now.
                     self.store.tainted = True  # these results are not all of one generation
                     mode, slim, diags, links = self._one(name)
-                    out.append(FileResult(name, _case_id(name), diags, slim, mode, links))
+                    out.append(FileResult(name, case_id(name), diags, slim, mode, links))
                     continue
                 if slims and entry[STATUS] != NO_SLIM:
                     slim = self.unpack(row[1])
                 if diagnostics and entry[FINDINGS]:
                     diags = cachemod.diags_from_json(storemod.unpack(
                         row[2] if slims else row[1]))
-            out.append(FileResult(name, _case_id(name), diags, slim, modes.get(name),
+            out.append(FileResult(name, case_id(name), diags, slim, modes.get(name),
                                   entry[LINKS]))
         return out
 

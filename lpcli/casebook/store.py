@@ -451,12 +451,14 @@ class Snapshot:
         each file (one byte each, in order), which have findings, which are not named by a
         valid case ID, the links of those that have any, and the quiet day of those closed
         for good."""
-        from lpcli.core.caseid import is_case_id
+        from lpcli.core.caseid import ids_of_files
 
         statuses = bytearray(len(self.names))
         findings, links, odd, quiet = [], {}, [], {}
         prefix = f"{CASES_DIR}/"
         cut = len(prefix)
+        # Case IDs found in one pass over every name (``ids_of_files``), not one per name.
+        valid = set(ids_of_files([n[cut:] for n in self.names if n.startswith(prefix)]))
         for i, (name, st) in enumerate(zip(self.names, self.stats)):
             entry = index.get(name)
             if (entry is None or st is None or entry[STAT] is None or entry[STAT] != st[:4]
@@ -469,8 +471,8 @@ class Snapshot:
                 links[i] = entry[LINKS]
             if entry[QUIET]:
                 quiet[i] = entry[QUIET]
-            if not (name.startswith(prefix) and name.endswith(".yaml")
-                    and is_case_id(name[cut:-5])):
+            if not (name.startswith(prefix) and name[cut:-5] in valid
+                    and name.endswith(".yaml")):
                 odd.append(i)
         return pack((generation, self.digest, self.dirprint,
                      (bytes(statuses), findings, links, odd, quiet)))
