@@ -232,6 +232,8 @@ def time_sync(b: Bench, figures: dict) -> None:
     for p in (remote, other, clone):
         shutil.rmtree(p, ignore_errors=True)
     git(base, "clone", "-q", "--bare", str(b.root), str(remote))
+    # A casebook kept from an earlier run (--dir) still names that run's remote.
+    subprocess.run(["git", "remote", "remove", "origin"], cwd=b.root, capture_output=True)
     git(b.root, "remote", "add", "origin", str(remote))
     git(b.root, "fetch", "-q", "origin")
     branch = git(b.root, "branch", "--show-current").strip()
