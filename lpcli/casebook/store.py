@@ -342,13 +342,10 @@ class Store:
         try:
             self.db.execute("BEGIN")
             try:
-                packed = self._meta(taken.key)
-                if packed is None:
+                held = self._holding(taken.key, taken)
+                if held is None:
                     return None
-                generation, digest, dirprint, payload = unpack(packed)
-                if (generation != (self._meta("generation") or 0) or digest != taken.digest
-                        or dirprint != taken.dirprint):
-                    return None
+                generation, payload = held
                 names, kwargs = rows_for(payload)
                 rows = self.results(names, **kwargs)
                 if len(rows) != len(names):
@@ -360,6 +357,19 @@ class Store:
         except (sqlite3.Error, ValueError, TypeError, EOFError):
             return None
 
+    def _holding(self, key: str, taken) -> tuple | None:
+        """(generation, value) of what is stored under ``key`` (a snapshot, a remembered
+        answer) if it holds for ``taken``: the same stats, the same directory, and no write
+        of the cache since (its generation). Call inside a read transaction."""
+        packed = self._meta(key)
+        if packed is None:
+            return None
+        generation, digest, dirprint, value = unpack(packed)
+        if (generation != (self._meta("generation") or 0) or digest != taken.digest
+                or dirprint != taken.dirprint):
+            return None
+        return generation, value
+
     def recall(self, taken, kind: str):
         """The answer ``remember``-ed for ``kind`` over the files of ``taken``, if they are
         all as it found them, the directory too, and nothing was written to the cache since
@@ -369,14 +379,8 @@ class Store:
         try:
             self.db.execute("BEGIN")
             try:
-                packed = self._meta(f"memo:{kind}:{taken.key}")
-                if packed is None:
-                    return None
-                generation, digest, dirprint, answer = unpack(packed)
-                if (generation != (self._meta("generation") or 0) or digest != taken.digest
-                        or dirprint != taken.dirprint):
-                    return None
-                return answer
+                held = self._holding(f"memo:{kind}:{taken.key}", taken)
+                return None if held is None else held[1]
             finally:
                 self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError, TypeError, EOFError):

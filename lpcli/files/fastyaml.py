@@ -98,8 +98,9 @@ def _may_nest_deep(text: str) -> bool:
     return sum(text.count(c) for c in _OPENERS) > MAX_OPENERS
 
 
-def load(text: str, positions: bool = True) -> Loaded | None:
-    """The file's data and positions, or None when the strict loader must decide."""
+def _root(text: str):
+    """The document's root node when it is a mapping LibYAML reads without complaint, else
+    None (the strict loader then decides, and explains)."""
     if suspect(text) or _may_nest_deep(text) or not _loader():
         return None
     try:
@@ -110,8 +111,14 @@ def load(text: str, positions: bool = True) -> Loaded | None:
             loader.dispose()
     except Exception:  # noqa: BLE001 - any parser complaint: the strict loader explains it
         return None
-    if node is None or not isinstance(node, MappingNode):
-        # lpcli's files are mappings; anything else gets the strict loader's message.
+    # lpcli's files are mappings; anything else gets the strict loader's message.
+    return node if node is not None and isinstance(node, MappingNode) else None
+
+
+def load(text: str, positions: bool = True) -> Loaded | None:
+    """The file's data and positions, or None when the strict loader must decide."""
+    node = _root(text)
+    if node is None:
         return None
     out = Loaded()
     pos = out.positions if positions else None
@@ -130,17 +137,8 @@ def positions(text: str) -> Loaded | None:
     when the strict loader must decide: for a file whose data the quick path read, and
     which has findings to point at. Half the work of ``load``: no value is resolved or
     built, only keys (for the same duplicate check)."""
-    if suspect(text) or _may_nest_deep(text) or not _loader():
-        return None
-    try:
-        loader = _LOADER(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except Exception:  # noqa: BLE001 - any parser complaint: the strict loader explains it
-        return None
-    if node is None or not isinstance(node, MappingNode):
+    node = _root(text)
+    if node is None:
         return None
     out = Loaded()
     try:
