@@ -27,7 +27,7 @@ from lpcli.casebook.layout import CASES_DIR
 from lpcli.casebook.store import (BLOB, CLOSED, DIRPRINT, FINDINGS, LINKS, NO_SLIM, OPEN,
                                   OTHER, QUIET, STAT, STATUS)
 from lpcli.check.gate import check
-from lpcli.core.caseid import ids_of_files, is_case_id
+from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
 from lpcli.files import fastyaml, loader, quickyaml, yamlio
 from lpcli.files.safeio import read_raw
@@ -189,16 +189,21 @@ def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
     every file, and a read and blob ID of those whose stat changed); it returns a function to
     call with the number of files done as they are, or None (a run too short for a progress
     bar)."""
+    with _no_collector():
+        return _Scan(casebook, directory, progress, status, slims, diagnostics,
+                     quiet_before, packed).run(file_names, prune)
+
+
+@contextlib.contextmanager
+def _no_collector():
+    """Tens of thousands of small objects are made and kept by a scan; the cyclic garbage
+    collector would walk them again and again for nothing (about a fifth of a warm run)."""
     import gc
 
-    # Tens of thousands of small objects are made and kept here; the collector would walk
-    # them again and again for nothing (about a fifth of a warm run).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Scan(casebook, directory, progress, status, slims, diagnostics,
-                     quiet_before, packed).run(
-            file_names, prune)
+        yield
     finally:
         if was_enabled:
             gc.enable()
@@ -273,11 +278,7 @@ def remembered(casebook, file_names, directory, progress, kind: str, derive) -> 
     the answer without a result per file (validate's findings across 100,000 cases: a
     third of its warm run). Only an answer from results that are all of one generation,
     for files none of which was in the racy window, is kept (``Store.remember``)."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_collector():
         run = _Scan(casebook, directory, progress, None, False, True)
         taken = run.take(file_names)
         answer = run.store.recall(taken, kind)
@@ -286,9 +287,6 @@ def remembered(casebook, file_names, directory, progress, kind: str, derive) -> 
         answer = derive(run.run(file_names, True, taken))
         run.store.remember(taken, kind, answer)
         return answer
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Scan:
@@ -344,7 +342,7 @@ class _Scan:
         hits += self._confirm(stale, todo)
         self._analyse(todo, done)
         store.save(present=set(order) if prune else None, snapshot=taken)
-        return self._results(order, hits, done, modes)
+        return self._results(taken, hits, done, modes)
 
     def _left_out(self, status, quiet) -> bool:
         """A file not asked for: another status, or closed for good and quiet since before
@@ -464,12 +462,10 @@ class _Scan:
                                quiet)
             done[name] = (mode, slim, status, diags, links, quiet)
 
-    def _results(self, order, hits, done, modes) -> list[FileResult]:
+    def _results(self, taken, hits, done, modes) -> list[FileResult]:
         index, left_out = self.store.index, self._left_out
         slims, diagnostics = self.slims, self.diagnostics
-        # Which names are case IDs, in one pass over them all (``ids_of_files``).
-        cut = len(CASES_DIR) + 1
-        valid = set(ids_of_files([name[cut:] for name in order]))
+        order, valid, cut = taken.names, taken.case_ids(), len(CASES_DIR) + 1
 
         def case_id(name):
             stem = name[cut:-5]
@@ -502,7 +498,7 @@ class _Scan:
                 continue
             slim = None
             diags = [] if diagnostics else None
-            if (slims and entry[STATUS] != NO_SLIM) or (diagnostics and entry[FINDINGS]):
+            if needs_row(entry):
                 row = rows.get(name)
                 if row is None or row[0] != entry[BLOB]:
                     # Changed under us (another lpcli wrote the cache): analyse it now.

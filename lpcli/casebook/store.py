@@ -449,20 +449,29 @@ class Snapshot:
         self.dirprint = dirprint
         self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
         self.digest = hashlib.blake2b(marshal.dumps(stats), digest_size=16).digest()
+        self._case_ids = None
+
+    def case_ids(self) -> set:
+        """The case IDs among these files' names (``cases/ID.yaml``), found once, in one pass
+        over every name (``ids_of_files``)."""
+        if self._case_ids is None:
+            from lpcli.core.caseid import ids_of_files
+
+            prefix = f"{CASES_DIR}/"
+            self._case_ids = set(ids_of_files([n[len(prefix):] for n in self.names
+                                               if n.startswith(prefix)]))
+        return self._case_ids
 
     def packed(self, index: dict, generation: int) -> bytes | None:
         """The snapshot to store, or None if it does not hold. Its summary: the status of
         each file (one byte each, in order), which have findings, which are not named by a
         valid case ID, the links of those that have any, and the quiet day of those closed
         for good."""
-        from lpcli.core.caseid import ids_of_files
-
         statuses = bytearray(len(self.names))
         findings, links, odd, quiet = [], {}, [], {}
         prefix = f"{CASES_DIR}/"
         cut = len(prefix)
-        # Case IDs found in one pass over every name (``ids_of_files``), not one per name.
-        valid = set(ids_of_files([n[cut:] for n in self.names if n.startswith(prefix)]))
+        valid = self.case_ids()
         for i, (name, st) in enumerate(zip(self.names, self.stats)):
             entry = index.get(name)
             if (entry is None or st is None or entry[STAT] is None or entry[STAT] != st[:4]

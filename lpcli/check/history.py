@@ -66,10 +66,20 @@ def history(case: dict) -> dict:
 
 def closed_on(h: dict, day: dt.date) -> bool:
     """Was the case closed on ``day``: a closure on or before it not undone by then."""
-    events = [(as_date(c[0]), "c") for c in h[CLOSURES]] + \
-             [(as_date(r), "r") for r in h[REOPENINGS]]
+    return closed_by(events(h[CLOSURES], h[REOPENINGS]), day)
+
+
+def events(closures, reopenings) -> list:
+    """Closures and reopenings in date order, as (date, 'c' or 'r'); undated ones left out.
+    Dates as text or dates: each is read with ``as_date``."""
+    found = [(as_date(c[0]), "c") for c in closures] + [(as_date(r), "r") for r in reopenings]
+    return sorted(e for e in found if e[0])
+
+
+def closed_by(ordered: list, day: dt.date) -> bool:
+    """Closed on ``day``, from ``events``: the last of them by then is a closure."""
     state = False
-    for when, what in sorted(e for e in events if e[0]):
+    for when, what in ordered:
         if when > day:
             break
         state = what == "c"

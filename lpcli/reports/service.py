@@ -168,9 +168,7 @@ class _Dated:
         self.closures = [(as_date(day), reason) for day, reason in h[H.CLOSURES]]
         self.closure_days = sorted(day for day, _ in self.closures if day)
         self.reopenings = [as_date(r) for r in h[H.REOPENINGS]]
-        # Closures and reopenings in order: closed on a day is the last of them by then.
-        self.events = sorted([(day, "c") for day in self.closure_days]
-                             + [(r, "r") for r in self.reopenings if r])
+        self.events = H.events(self.closures, self.reopenings)
         self.step_ups = [as_date(d) for d in h[H.STEP_UPS]]
         self.reviews = [(as_date(held), as_date(due), satisfied, marks)
                         for held, due, satisfied, marks in h[H.REVIEWS]]
@@ -178,12 +176,23 @@ class _Dated:
 
     def closed_on(self, day: dt.date) -> bool:
         """``history.closed_on``, from the dates read once."""
-        state = False
-        for when, what in self.events:
-            if when > day:
-                break
-            state = what == "c"
-        return state
+        return H.closed_by(self.events, day)
+
+    def reviews_due(self, first_weeks: dt.timedelta):
+        """Each review as (held, due, satisfaction, ratings), the first one's due date from
+        the plan's and the casebook's setting when the case records none."""
+        first_due = self.plan_agreed + first_weeks if self.plan_agreed else None
+        for i, (held, due, satisfied, marks) in enumerate(self.reviews):
+            yield held, due or (first_due if i == 0 else None), satisfied, marks
+
+
+def _first_weeks(settings: dict) -> dt.timedelta:
+    return dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+
+
+def _trend_months(period: Period) -> list:
+    """The twelve months to the period's end, oldest first."""
+    return [month(dates.add_months(period.end.replace(day=1), -i)) for i in range(11, -1, -1)]
 
 
 class _Histories:
@@ -204,15 +213,14 @@ class _Histories:
 def first_day(period: Period) -> dt.date:
     """The first day any count of the report for ``period`` looks at (its trend's first
     month, or the period before): a case quiet since before it counts in none."""
-    trend = dates.add_months(period.end.replace(day=1), -11)
-    return min(period.start, period.before().start, trend)
+    return min(period.start, period.before().start, _trend_months(period)[0].start)
 
 
 def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
     """Every figure for one period, from the cases' histories (``history.history``'s
     records, or ``_Dated`` ones)."""
     grace = int(settings.get("nomination_grace_days") or 20)
-    first_weeks = dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+    first_weeks = _first_weeks(settings)
     start, end = period.start, period.end
 
     def within(day) -> bool:
@@ -259,11 +267,9 @@ def count(histories, period: Period, settings: dict) -> dict[str, Figure]:
             in_grace += days <= grace
         if within(h.plan_agreed) and h.lead_since:
             waits["days_to_plan"].append(_days(h.lead_since, h.plan_agreed))
-        first_due = h.plan_agreed + first_weeks if h.plan_agreed else None
-        for i, (held, due, satisfied, marks) in enumerate(h.reviews):
+        for held, due, satisfied, marks in h.reviews_due(first_weeks):
             if not within(held):
                 continue
-            due = due or (first_due if i == 0 else None)
             if due:
                 reviews += 1
                 reviews_on_time += held <= due
@@ -420,8 +426,8 @@ def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:
     """TREND_KEYS for each of the twelve months to the period's end: what ``count`` gives
     for each month, in one pass over the cases (each event counted in its month) rather
     than twelve."""
-    months = [month(dates.add_months(period.end.replace(day=1), -i)) for i in range(11, -1, -1)]
-    first_weeks = dt.timedelta(weeks=int(settings.get("first_review_weeks") or 6))
+    months = _trend_months(period)
+    first_weeks = _first_weeks(settings)
     base = months[0].start.year * 12 + months[0].start.month - 1
     size = len(months)
     ends = [m.end for m in months]
@@ -453,10 +459,8 @@ def _trend(histories, period: Period, settings: dict, publish: bool) -> dict:
         i = at(h.assessed)
         if i is not None:
             assessed[i].append(_days(h.opened, h.assessed))
-        first_due = h.plan_agreed + first_weeks if h.plan_agreed else None
-        for k, (held, due, _satisfied, _marks) in enumerate(h.reviews):
+        for held, due, _satisfied, _marks in h.reviews_due(first_weeks):
             i = at(held)
-            due = due or (first_due if k == 0 else None)
             if i is not None and due:
                 reviews[i][0] += held <= due
                 reviews[i][1] += 1
