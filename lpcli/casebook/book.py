@@ -136,9 +136,16 @@ class Casebook:
         Plain strings, not Paths: at 10,000 cases pathlib's objects cost more than the
         work itself."""
         try:
-            return sorted(n for n in os.listdir(self.cases_dir) if n.endswith(".yaml"))
+            names = os.listdir(self.cases_dir)
         except (FileNotFoundError, NotADirectoryError):
             return []
+        names.sort()
+        # Usually every name is a case file: told at once from one string (where a name
+        # with a newline in it would count twice: then one at a time).
+        lines = "\n".join(names) + "\n"
+        if lines.count("\n") != len(names) or lines.count(".yaml\n") != len(names):
+            names = [n for n in names if n.endswith(".yaml")]
+        return names
 
     def case_files(self) -> list[Path]:
         return [self.cases_dir / n for n in self.case_file_names()]
@@ -219,7 +226,10 @@ class Casebook:
         hundred thousand cases unpacks one at a time as it counts, never all at once."""
         from lpcli.casebook.scan import scan
 
-        names = [f"{cid}.yaml" for cid in self.case_ids()]
+        names = self.case_file_names()
+        ids = ids_of_files(names)
+        if len(ids) != len(names):  # (else every name is a case ID's, as they usually are)
+            names = [f"{cid}.yaml" for cid in ids]
         out = []
         for result in scan(self, names, self.directory, progress, status=status,
                            diagnostics=False, packed=True,

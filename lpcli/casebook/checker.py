@@ -154,7 +154,8 @@ class Checker:
             # warm run with nothing changed makes no result per file (``remembered``).
             result.diagnostics += diags_from_json(remembered(
                 cb, cases, directory, progress, "validate",
-                lambda scanned: diags_to_json(_case_findings(cb, scanned, links=True))))
+                lambda scanned: diags_to_json(_case_findings(cb, scanned, links=True)),
+                sparse=True))
         result.files_checked = len(others) + len(cases)
         if directory is None and cb.practitioners_path not in others:
             result.diagnostics.append(Diagnostic(

@@ -16,10 +16,15 @@ from lpcli.files.loader import load_file
 
 
 def check_links(casebook, results) -> list[Diagnostic]:
-    """Warnings for links to a case not in the casebook, and links not returned."""
-    present = {r.case_id for r in results if r.case_id}
+    """Warnings for links to a case not in the casebook, and links not returned.
+    ``results`` may leave out the cases that passed the gate with no links, if they say
+    which cases there are (``scan``'s ``sparse``: ``results.present``)."""
+    present = getattr(results, "present", None)
+    if present is None:
+        present = {r.case_id for r in results if r.case_id}
     # A file that failed the gate has no links (None): validate reports its errors.
-    links = {r.case_id: r.links for r in results if r.case_id and r.links is not None}
+    failed = {r.case_id for r in results if r.case_id and r.links is None}
+    links = {r.case_id: r.links for r in results if r.case_id and r.links}
     found = []
     for case_id, own in links.items():
         for i, link in enumerate(own):
@@ -31,9 +36,9 @@ def check_links(casebook, results) -> list[Diagnostic]:
                               f"not shared yet); if it is gone for good: lpcli link {case_id} "
                               f"{other} --remove"))
                 continue
-            if other not in links:
+            if other in failed:
                 continue  # the other file has errors: validate reports those
-            back = next((x for x in links[other] if x.get("case") == case_id), None)
+            back = next((x for x in links.get(other, ()) if x.get("case") == case_id), None)
             if back is None:
                 found.append((case_id, i, "link-not-returned",
                               f"{other} does not link back to {case_id}; record the link "

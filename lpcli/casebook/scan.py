@@ -14,7 +14,6 @@ from the cache only when asked for.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import re
 import stat as statmod
@@ -24,9 +23,12 @@ from lpcli.casebook import cache as cachemod
 from lpcli.casebook import depends
 from lpcli.casebook import store as storemod
 from lpcli.casebook.layout import CASES_DIR
+from lpcli.casebook.snapshot import Snapshot
+from lpcli.casebook.statall import stat_all
 from lpcli.casebook.store import (BLOB, CLOSED, DIRPRINT, FINDINGS, LINKS, NO_SLIM, OPEN,
                                   OTHER, QUIET, STAT, STATUS)
 from lpcli.check.gate import check
+from lpcli.check.permissions import LOOSE_FILE
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
 from lpcli.files import fastyaml, loader, quickyaml, yamlio
@@ -173,16 +175,40 @@ def _analyse_all(folder, todo, directory, prints, whole, progress):
     return out
 
 
+class Sparse(list):
+    """Results that leave out the files with nothing to say (``scan``'s ``sparse``)."""
+
+    present: "_Present"  # the case IDs of every file scanned, left out or not
+
+
+class _Present:
+    """``case_id in present``: is there a file of that case among these names? Asked only
+    of the few cases linked to, so the set of names is made only if one is asked."""
+
+    def __init__(self, names):
+        self.names = names
+        self._set = None
+
+    def __contains__(self, case_id) -> bool:
+        if not (isinstance(case_id, str) and is_case_id(case_id)):
+            return False
+        if self._set is None:
+            self._set = set(self.names)
+        return f"{CASES_DIR}/{case_id}.yaml" in self._set
+
+
 def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
          status: str | None = None, slims: bool = True,
          diagnostics: bool = True, quiet_before: str | None = None,
-         packed: bool = False) -> list[FileResult]:
+         packed: bool = False, sparse: bool = False) -> list[FileResult]:
     """Results for case files named in cases/ (``LP-....yaml``), in order. ``prune``: these
     are all the case files, so the cache may forget any other. ``status`` ('open',
     'closed'): leave out cases that passed the gate with another status; ``quiet_before``
     (an ISO date): those closed for good and quiet since before it (a file that failed
     it is always there, with no slim copy). ``slims``/``diagnostics`` False: leave them
-    None (not read from the cache).
+    None (not read from the cache). ``sparse`` (with ``slims`` False): the results may
+    leave out files that passed the gate with no finding, no link and a private mode, as a
+    ``Sparse`` list that says which case IDs there are (validate's check across cases).
 
     ``progress(files, workers)``, when given, is told how many files need analysing (not in
     the cache, or changed) and on how many processes, once that is known (after the stat of
@@ -191,7 +217,7 @@ def scan(casebook, file_names, directory, progress=None, prune: bool = False, *,
     bar)."""
     with _no_collector():
         return _Scan(casebook, directory, progress, status, slims, diagnostics,
-                     quiet_before, packed).run(file_names, prune)
+                     quiet_before, packed, sparse).run(file_names, prune)
 
 
 @contextlib.contextmanager
@@ -209,69 +235,8 @@ def _no_collector():
             gc.enable()
 
 
-# From this many files the stat of each is split with a second process (os.fork): at 100,000
-# files the system calls alone take half a second, and a warm run is little else.
-STAT_SPLIT_MIN = 20_000
-
-
-def _stat_all(folder: str, file_names: list) -> list:
-    """(ino, size, mtime_ns, ctime_ns, mode) of each file, without following a link; None
-    for one that cannot be stat-ed (gone: the read says what). Many files: half of them in a
-    forked process, when the machine has a second core."""
-    count = len(file_names)
-    if count < STAT_SPLIT_MIN or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return _stat_some(folder, file_names)
-    half = count // 2
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return _stat_some(folder, file_names)
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return _stat_some(folder, file_names)
-    if pid == 0:  # the second process: its half, packed down the pipe, and gone at once
-        try:
-            os.close(read_end)
-            view = memoryview(marshal.dumps(_stat_some(folder, file_names[half:])))
-            while view:
-                view = view[os.write(write_end, view):]
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    try:
-        first = _stat_some(folder, file_names[:half])
-        with os.fdopen(read_end, "rb") as pipe:
-            packed = pipe.read()
-    finally:
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-    try:
-        second = marshal.loads(packed)
-    except (EOFError, ValueError, TypeError):
-        second = None
-    if not isinstance(second, list) or len(second) != count - half:
-        second = _stat_some(folder, file_names[half:])  # it failed: do its half here
-    return first + second
-
-
-def _stat_some(folder: str, file_names) -> list:
-    lstat = os.lstat
-    out = []
-    append = out.append
-    for file_name in file_names:
-        try:
-            st = lstat(f"{folder}/{file_name}")
-        except OSError:
-            append(None)
-            continue
-        append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode))
-    return out
-
-
-def remembered(casebook, file_names, directory, progress, kind: str, derive) -> list:
+def remembered(casebook, file_names, directory, progress, kind: str, derive,
+               sparse: bool = False) -> list:
     """``derive(results)`` (a JSON-ready list) for a scan of every case file (as ``scan``
     with ``prune``, no slim copies), remembered beside the snapshot of these files: a run
     that finds them all as the snapshot says, in the same generation of the cache, takes
@@ -279,7 +244,7 @@ def remembered(casebook, file_names, directory, progress, kind: str, derive) -> 
     third of its warm run). Only an answer from results that are all of one generation,
     for files none of which was in the racy window, is kept (``Store.remember``)."""
     with _no_collector():
-        run = _Scan(casebook, directory, progress, None, False, True)
+        run = _Scan(casebook, directory, progress, None, False, True, sparse=sparse)
         taken = run.take(file_names)
         answer = run.store.recall(taken, kind)
         if answer is not None:
@@ -291,7 +256,8 @@ def remembered(casebook, file_names, directory, progress, kind: str, derive) -> 
 
 class _Scan:
     def __init__(self, casebook, directory, progress, status, slims, diagnostics,
-                 quiet_before=None, packed=False):
+                 quiet_before=None, packed=False, sparse=False):
+        self.sparse = sparse and not slims
         self.casebook = casebook
         self.directory = directory
         self.progress = progress
@@ -307,11 +273,11 @@ class _Scan:
         self.store = storemod.Store(casebook)
         self.folder = str(casebook.cases_dir)
 
-    def take(self, file_names) -> storemod.Snapshot:
-        """The stat of every file, as a snapshot (``store.Snapshot``) to compare with the
+    def take(self, file_names) -> Snapshot:
+        """The stat of every file, as a snapshot (``snapshot.Snapshot``) to compare with the
         stored one."""
         order = [f"{CASES_DIR}/{file_name}" for file_name in file_names]
-        return storemod.Snapshot(order, _stat_all(self.folder, file_names), self.whole)
+        return Snapshot(order, stat_all(self.folder, file_names), self.whole)
 
     def run(self, file_names, prune, taken=None) -> list[FileResult]:
         store = self.store
@@ -372,24 +338,36 @@ class _Scan:
 
     def _from_snapshot(self, order, stats, taken) -> list[FileResult] | None:
         """Every file as the snapshot of this list found it: the results from its summary
-        (``store.Snapshot``), reading only the rows asked for. None: no such snapshot."""
+        (``snapshot.Snapshot``), reading only the rows asked for. None: no such snapshot."""
         slims, diagnostics = self.slims, self.diagnostics
-        kept = []
 
-        def rows_for(payload):
-            statuses, findings, _links, _odd, quiet = payload
-            kept[:] = self._kept(statuses, quiet)
+        def rows_for(summary, again):
+            statuses, findings, _links, _odd, quiet = summary
             wanted = set(findings) if diagnostics else set()
             if slims:
-                wanted.update(i for i in kept if statuses[i] != NO_SLIM)
+                wanted.update(i for i in self._kept(statuses, quiet) if statuses[i] != NO_SLIM)
             return [order[i] for i in sorted(wanted)], {"slim": slims, "diags": diagnostics,
                                                         "of": len(order)}
 
         got = self.store.snapshot(taken, rows_for)
         if got is None:
             return None
-        (statuses, findings, links, odd, quiet), rows = got
+        summary, rows, again = got
+        if again:
+            summary = self._again(taken, summary, again, rows)
+            if summary is None:
+                return None
+        statuses, findings, links, odd, quiet = summary
+        kept = self._kept(statuses, quiet)
         findings, odd = set(findings), set(odd)
+        if self.sparse:
+            # Only the files with something to say: a finding, a link, a failed gate, a
+            # name that is no case ID, or a mode others can read (permissions.py).
+            loose = LOOSE_FILE
+            telling = findings | odd | set(links)
+            telling.update(m.start() for m in re.finditer(bytes([NO_SLIM]), statuses))
+            telling.update(i for i, st in enumerate(stats) if st and st[4] & loose)
+            kept = sorted(telling.intersection(kept))
         cut = len(CASES_DIR) + 1
         unpack, from_json, slim_of = storemod.unpack, cachemod.diags_from_json, self.unpack
         out = []
@@ -406,7 +384,70 @@ class _Scan:
             out.append(FileResult(name, None if i in odd else name[cut:-5], diags, slim,
                                   stats[i][4],
                                   None if status == NO_SLIM else links.get(i) or []))
+        if self.sparse:
+            out = Sparse(out)
+            out.present = _Present(taken.names)
         return out
+
+    def _again(self, taken, summary, again, rows) -> tuple | None:
+        """The snapshot's summary with the files in ``again`` read again (their stat changed
+        since it was taken, or was racy then): the same blob keeps its results, another is
+        analysed (``rows`` given its new row). The new stats, rows and index entries are
+        saved with the new summary (``Store.save_again``). None: one cannot be read as a
+        regular file (the whole run then says why)."""
+        statuses, findings, links, odd, quiet = summary
+        statuses, findings, links, quiet = (bytearray(statuses), set(findings), dict(links),
+                                             dict(quiet))
+        stored = self.store.again_rows
+        stats, changed = {}, []
+        for i in again:
+            name = taken.names[i]
+            seen = []
+            raw, problem = read_raw(os.path.join(self.folder, name.rsplit("/", 1)[-1]),
+                                    seen.append)
+            if problem is not None or not seen:
+                return None  # the whole run decides, from the index, and says why
+            st = seen[0]
+            stats[i] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
+            blob = storemod.blob_id(raw)
+            row = rows.get(name) or stored.get(name)
+            if row is None or row[0] != blob:
+                changed.append((i, raw, blob))
+            # (Else the same bytes: the results hold, and the row is among ``rows`` if
+            # this run needs it.)
+        tick = self.progress(len(changed), 1) if self.progress and changed else None
+        blobs = {}
+        for i, raw, blob in changed:
+            name = taken.names[i]
+            slim, diags, deps = analyse_tracked(name, raw, self.directory, self.prints,
+                                                self.whole)
+            statuses[i] = storemod.status_code(slim)
+            findings.discard(i)
+            if diags:
+                findings.add(i)
+            links.pop(i, None)
+            if cachemod.links(slim):
+                links[i] = cachemod.links(slim)
+            quiet.pop(i, None)
+            if storemod.quiet_of(slim):
+                quiet[i] = storemod.quiet_of(slim)
+            slim, diags = storemod.pack(slim), storemod.pack(diags)
+            self.store.put_row(name, blob, slim, diags, deps)
+            rows[name] = (blob, *((slim,) if self.slims else ()),
+                          *((diags,) if self.diagnostics else ()))
+            blobs[i] = blob
+            if tick:
+                tick(1)
+        entries = {}
+        for i in again:
+            name, status = taken.names[i], statuses[i]
+            blob = blobs.get(i) or (rows.get(name) or stored.get(name))[0]
+            entries[name] = [None, blob, status, self.whole,
+                             None if status == NO_SLIM else links.get(i, []), i in findings,
+                             quiet.get(i)]
+        summary = (bytes(statuses), sorted(findings), links, odd, quiet)
+        self.store.save_again(taken, summary, stats, entries)
+        return summary
 
     def _verify(self, changed, todo, modes) -> list:
         """Files whose stat changed: the same blob keeps its results (a touch, a checkout

@@ -50,6 +50,14 @@ FORMAT = 4
 # A file whose mtime or ctime is this close to the moment the cache is written may change
 # again within the same timestamp tick (two seconds: FAT's, and slack for a coarse clock).
 RACY_NS = 2_000_000_000
+# At most this many files read again against a snapshot (changed since, or racy when it was
+# taken) before a run falls back to the whole index; and the most entries a patch of the
+# index (``save_again``) holds before the index is written whole again.
+AGAIN_MAX = 64
+PATCH_MAX = 2_000
+# A snapshot keeps every file's stat as a base written whole, and the stats that moved since
+# (a few per run) beside its summary, up to this many before a new base is written.
+MOVED_MAX = 500
 # Status of a case in the index: the slim copy's 'status', or none (the file failed the gate).
 NO_SLIM, OPEN, CLOSED, OTHER = 0, 1, 2, 3
 _STATUS = {"open": OPEN, "closed": CLOSED}
@@ -99,6 +107,7 @@ class Store:
         self.tainted = False
         self.dirty_index = False
         self.pending: dict[str, tuple] = {}  # name -> row of results to write
+        self.again_rows: dict[str, tuple] = {}  # rows of the files a snapshot reads again
         self.touched: set[str] = set()       # names whose entry to re-check for racy stat
         self.path = self._path()
         self.context = self._context()
@@ -168,6 +177,7 @@ class Store:
                     try:
                         self.generation = self._meta("generation") or 0
                         self._index = _unpack_index(self._meta("index"))
+                        self._index.update(_unpack_index(self._meta("patch")))
                     finally:
                         self.db.execute("COMMIT")
                 except (sqlite3.Error, ValueError, TypeError, EOFError):
@@ -255,9 +265,14 @@ class Store:
         """Record a file just analysed (``slim`` packed). ``stat`` is the fstat of the read
         that gave these bytes; it is kept only if not racy (``save``)."""
         self.index[name] = [stat, blob, status, dirprint, links, bool(diags), quiet]
-        self.pending[name] = (name, blob, slim, pack(diags), pack(deps))
+        self.put_row(name, blob, slim, pack(diags), deps)
         self.touched.add(name)
         self.dirty_index = True
+
+    def put_row(self, name, blob, slim, diags, deps) -> None:
+        """A file's row of results to write (``slim`` and ``diags`` packed), its index entry
+        left to the caller (``save_again`` patches it)."""
+        self.pending[name] = (name, blob, slim, diags, pack(deps))
 
     def confirm(self, name, stat=None, dirprint=None) -> None:
         """The stored results hold for this file: its stat now (after reading it and finding
@@ -310,6 +325,7 @@ class Store:
                                (self.context,))
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)",
                                (_pack_index(index),))
+                    db.execute("DELETE FROM meta WHERE k = 'patch'")  # in the index now
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
                                (generation,))
                     # Every snapshot and answer is of an earlier generation now: gone.
@@ -318,10 +334,11 @@ class Store:
                     self.tainted = True
                 packed = snapshot.packed(index, generation) if snapshot and latest else None
                 if packed is not None:
-                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                               (snapshot.key, packed))
+                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                   snapshot.rows(packed))
                 db.execute("COMMIT")
-                self.snapshot_holds = packed is not None
+                # (A snapshot naming racy files to read again does not hold by itself.)
+                self.snapshot_holds = packed is not None and not snapshot.racy
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -333,42 +350,142 @@ class Store:
             pass  # locked by another writer, read-only, full: next time
 
     def snapshot(self, taken, rows_for) -> tuple | None:
-        """``(payload, rows)`` when the snapshot stored for this list of files is of the
-        state ``taken`` found (``Snapshot``), else None. ``rows_for(payload)`` says which
-        rows to read (``results``' arguments), in the same transaction: no other lpcli can
-        write between the snapshot and its rows."""
+        """``(summary, rows, again)`` when the snapshot stored for this list of files holds
+        for the state ``taken`` found (``Snapshot``), else None. ``again``: positions of the
+        few files to read again, their stat changed since (an edit, a touch) or racy then;
+        the blob of those not among the rows asked for in ``again_rows``. ``rows_for(summary,
+        again)`` says which rows to read (``results``' arguments), in the same
+        transaction: no other lpcli can write between the snapshot and its rows."""
         if self.db is None:
             return None
         try:
             self.db.execute("BEGIN")
             try:
-                held = self._holding(taken.key, taken)
+                held = self._holding(taken.key, taken, exact=False)
                 if held is None:
                     return None
-                generation, payload = held
-                names, kwargs = rows_for(payload)
+                generation, summary, again = held
+                names, kwargs = rows_for(summary, again)
                 rows = self.results(names, **kwargs)
                 if len(rows) != len(names):
                     return None
-                self.generation, self.snapshot_holds = generation, True
-                return payload, rows
+                # The blob of each file read again, to compare (the rest of its row is
+                # among ``rows`` if the report asked for it).
+                asked = set(names)
+                self.again_rows = self.results(
+                    [taken.names[i] for i in again if taken.names[i] not in asked],
+                    slim=False, diags=False, by_name=True)
+                self.generation = generation
+                self.snapshot_holds = not again
+                return summary, rows, again
             finally:
                 self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError, TypeError, EOFError):
             return None
 
-    def _holding(self, key: str, taken) -> tuple | None:
-        """(generation, value) of what is stored under ``key`` (a snapshot, a remembered
-        answer) if it holds for ``taken``: the same stats, the same directory, and no write
-        of the cache since (its generation). Call inside a read transaction."""
+    def _holding(self, key: str, taken, exact: bool = True) -> tuple | None:
+        """What is stored under ``key`` (a snapshot, a remembered answer) if it holds for
+        ``taken``: the same stats, the same directory, and no write of the cache since (its
+        generation): ``(generation, value)``. Call inside a read transaction.
+
+        ``exact`` False (a snapshot): ``(generation, value, again)``, where ``again`` lists
+        the few files (at most ``AGAIN_MAX``) whose stat is not what the snapshot kept, or
+        was racy when it was taken: each is read again (its blob compared, analysed if it
+        changed) and the rest taken from the summary, instead of the whole index."""
         packed = self._meta(key)
         if packed is None:
             return None
-        generation, digest, dirprint, value = unpack(packed)
-        if (generation != (self._meta("generation") or 0) or digest != taken.digest
-                or dirprint != taken.dirprint):
+        generation, digest, dirprint, value, racy, moved = unpack(packed)
+        if generation != (self._meta("generation") or 0) or dirprint != taken.dirprint:
             return None
-        return generation, value
+        if digest == taken.digest and not racy:
+            return (generation, value) if exact else (generation, value, [])
+        if exact:
+            return None
+        base = self._meta(key + ":stats")
+        if not isinstance(base, bytes):
+            return None
+        # Files whose stat is neither the snapshot's base nor what it moved to since.
+        again = set(racy)
+        differ = taken.differing(base)
+        if differ is None:
+            return None
+        for i in differ:
+            if moved.get(i) != taken.stats[i]:
+                again.add(i)
+        again.update(i for i in moved if i not in differ)
+        if len(again) > AGAIN_MAX:
+            return None
+        return generation, value, sorted(again)
+
+    def save_again(self, taken, summary, stats: dict, entries: dict) -> None:
+        """After a run that read again the few files a snapshot named (``snapshot``): their
+        new rows (``put`` already pending), their entries as a patch of the index (so the
+        index of 100,000 files is not rewritten for one), and the snapshot with their new
+        stat and summary. ``stats``: position -> stat now (None: racy, read again next
+        time); ``entries``: name -> index entry. Written only if no other lpcli wrote since
+        the snapshot was read; never fails."""
+        if self.db is None:
+            return
+        limit = self._racy_limit()
+        for i, st in list(stats.items()):
+            if st is not None and (st[2] >= limit or st[3] >= limit):
+                stats[i] = None
+                entries[taken.names[i]][STAT] = None
+            elif st is not None:
+                entries[taken.names[i]][STAT] = st[:4]
+        try:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                generation = self._meta("generation") or 0
+                if generation != self.generation:
+                    self.tainted = True
+                    return
+                patch = _unpack_index(self._meta("patch"))
+                patch.update(entries)
+                if len(patch) > PATCH_MAX:
+                    return  # the next run that misses the snapshot writes the whole index
+                old = self._meta(taken.key)
+                if old is None:
+                    return
+                moved = unpack(old)[5]
+                if self.pending:
+                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                   self.pending.values())
+                generation += 1
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('patch', ?)",
+                           (_pack_index(patch),))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+                           (generation,))
+                # Every other snapshot and answer is of an earlier generation now: gone.
+                # This one's stats stay: what moved since is kept beside its summary.
+                db.execute("DELETE FROM meta WHERE (k LIKE 'snap:%' AND k NOT IN (?, ?)) "
+                           "OR k LIKE 'memo:%'", (taken.key, taken.key + ":stats"))
+                now = list(taken.stats)
+                for i, st in stats.items():
+                    if st is not None:
+                        now[i] = st
+                        moved[i] = st
+                racy = sorted(i for i, st in stats.items() if st is None)
+                digest = stats_digest(now) if now != taken.stats else taken.digest
+                if len(moved) > MOVED_MAX:  # a new base, written whole
+                    rows = snapshot_rows(taken.key, pack((
+                        generation, digest, taken.dirprint, summary, racy, {})), now)
+                else:
+                    rows = [(taken.key, pack((generation, digest, taken.dirprint, summary,
+                                              racy, moved)))]
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+            self.pending.clear()
+            self.generation = generation
+            self.snapshot_holds = not racy
+        except sqlite3.Error:
+            pass  # locked by another writer, read-only, full: next time
 
     def recall(self, taken, kind: str):
         """The answer ``remember``-ed for ``kind`` over the files of ``taken``, if they are
@@ -401,7 +518,7 @@ class Store:
                     self.db.execute(
                         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (f"memo:{kind}:{taken.key}",
-                         pack((generation, taken.digest, taken.dirprint, answer))))
+                         pack((generation, taken.digest, taken.dirprint, answer, [], {}))))
             finally:
                 self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError):
@@ -415,11 +532,7 @@ class Store:
         the two disagree (a network file system)."""
         if not self.touched:
             return
-        now = time.time_ns()
-        with contextlib.suppress(OSError):
-            os.utime(self.path.parent)
-            now = max(now, os.stat(self.path.parent).st_mtime_ns)
-        limit = now - RACY_NS
+        limit = self._racy_limit()
         for name in self.touched:
             entry = self.index.get(name)
             stat = entry[STAT] if entry is not None else None
@@ -427,68 +540,32 @@ class Store:
                 entry[STAT] = None
         self.touched.clear()
 
+    def _racy_limit(self) -> int:
+        """A stat with an mtime or ctime from this moment on is racy (``_smudge_racy``)."""
+        now = time.time_ns()
+        with contextlib.suppress(OSError):
+            os.utime(self.path.parent)
+            now = max(now, os.stat(self.path.parent).st_mtime_ns)
+        return now - RACY_NS
+
     def close(self) -> None:
         self._give_up()
 
 
-class Snapshot:
-    """What ``lstat`` said of every file in a list, in one run: (ino, size, mtime_ns,
-    ctime_ns, mode) each, or None.
+def flat_stats(stats: list) -> bytes:
+    """Every stat of a snapshot, marshalled without references (so equal stats give equal
+    bytes, whichever objects hold them)."""
+    return marshal.dumps(stats, 2)
 
-    A run that finds every file as the stored snapshot of the same list says (and the same
-    directory, and no write to the cache since) takes each file's results from the
-    snapshot's summary, without the index, a comparison per file, or any check of which
-    results hold: at 100,000 cases that is most of a warm run. It is written only when it
-    holds: every file in the index, with this very stat (none racy, ``_smudge_racy``), and
-    results confirmed against this directory. A write of the cache (results or index) is a
-    new generation, and a snapshot holds for its own generation only."""
 
-    def __init__(self, names: list, stats: list, dirprint: str):
-        self.names = names
-        self.stats = stats
-        self.dirprint = dirprint
-        self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
-        self.digest = hashlib.blake2b(marshal.dumps(stats), digest_size=16).digest()
-        self._case_ids = None
+def stats_digest(stats: list) -> bytes:
+    return hashlib.blake2b(flat_stats(stats), digest_size=16).digest()
 
-    def case_ids(self) -> set:
-        """The case IDs among these files' names (``cases/ID.yaml``), found once, in one pass
-        over every name (``ids_of_files``)."""
-        if self._case_ids is None:
-            from lpcli.core.caseid import ids_of_files
 
-            prefix = f"{CASES_DIR}/"
-            self._case_ids = set(ids_of_files([n[len(prefix):] for n in self.names
-                                               if n.startswith(prefix)]))
-        return self._case_ids
-
-    def packed(self, index: dict, generation: int) -> bytes | None:
-        """The snapshot to store, or None if it does not hold. Its summary: the status of
-        each file (one byte each, in order), which have findings, which are not named by a
-        valid case ID, the links of those that have any, and the quiet day of those closed
-        for good."""
-        statuses = bytearray(len(self.names))
-        findings, links, odd, quiet = [], {}, [], {}
-        prefix = f"{CASES_DIR}/"
-        cut = len(prefix)
-        valid = self.case_ids()
-        for i, (name, st) in enumerate(zip(self.names, self.stats)):
-            entry = index.get(name)
-            if (entry is None or st is None or entry[STAT] is None or entry[STAT] != st[:4]
-                    or entry[DIRPRINT] != self.dirprint or not statmod.S_ISREG(st[4])):
-                return None
-            statuses[i] = entry[STATUS]
-            if entry[FINDINGS]:
-                findings.append(i)
-            if entry[LINKS]:
-                links[i] = entry[LINKS]
-            if entry[QUIET]:
-                quiet[i] = entry[QUIET]
-            if not (name.startswith(prefix) and name[cut:-5] in valid
-                    and name.endswith(".yaml")):
-                odd.append(i)
-        return pack((generation, self.digest, self.dirprint,
-                     (bytes(statuses), findings, links, odd, quiet)))
+def snapshot_rows(key: str, packed: bytes, stats: list) -> list:
+    """The meta rows of a snapshot: its summary, read by every run, and every file's stat
+    apart (``key:stats``), read only by a run that finds a few files changed."""
+    return [(key, packed), (key + ":stats", flat_stats(stats))]
 
 
 def pack(value) -> bytes:

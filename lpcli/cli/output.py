@@ -87,7 +87,11 @@ def as_csv(rows, columns) -> str:
 
 def print_report(rows, fmt: str, *, columns, text, color: bool | None = None) -> None:
     """One report in the format asked for: ``rows`` (dicts) as JSON or CSV, else the text
-    ``text()`` makes (a function: only the format asked for is built)."""
+    ``text()`` makes (a function: only the format asked for is built). ``rows`` may be a
+    function too, called only for JSON or CSV (tens of thousands of dicts a text report
+    never shows)."""
+    if fmt != "text" and callable(rows):
+        rows = rows()
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":

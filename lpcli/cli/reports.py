@@ -59,7 +59,7 @@ def overdue(state, as_of, within, lead, agency, owner, kinds, fmt, names, exit_c
     late = [i for i in items if not i.upcoming]
     columns = list(od.COLUMNS) + (["child_name"] if names else [])
     if fmt != "text" or items or not quiet:
-        output.print_report([i.as_dict(names) for i in items], fmt, columns=columns,
+        output.print_report(lambda: [i.as_dict(names) for i in items], fmt, columns=columns,
                             text=lambda: od.render_text(items, day, names) if items
                             else f"nothing overdue as of {day.isoformat()}")
     sys.exit(1 if exit_code and late else 0)
@@ -84,11 +84,12 @@ def caseload(state, as_of, fmt):
     cb = state.casebook
     rows = cl.caseloads(cb, as_of_date(as_of, cb), cases=output.iter_cases(cb, "open"))
     if fmt == "csv":
-        output.print_report([{**r.as_dict(), "cases": " ".join(r.cases)} for r in rows], fmt,
+        output.print_report(lambda: [{**r.as_dict(), "cases": " ".join(r.cases)}
+                                     for r in rows], fmt,
                             columns=list(cl.COLUMNS), text=None)
         return
     color = output.use_color(state.color)
-    output.print_report([r.as_dict() for r in rows], fmt, columns=list(cl.COLUMNS),
+    output.print_report(lambda: [r.as_dict() for r in rows], fmt, columns=list(cl.COLUMNS),
                         text=lambda: _caseload_text(rows, color), color=color)
 
 

@@ -1,0 +1,103 @@
+"""The snapshot of a list of case files (every ``lstat`` in one run), which the cache keeps
+with a summary of their results so that a warm run answers without its index.
+
+Stored by ``store.Store`` (``save`` writes it, ``snapshot`` reads it back and finds the few
+files to read again, ``save_again`` writes it after them); made by ``scan``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import stat as statmod
+
+from lpcli.casebook.layout import CASES_DIR
+from lpcli.casebook.store import (AGAIN_MAX, DIRPRINT, FINDINGS, LINKS, QUIET, STAT, STATUS,
+                                  pack, snapshot_rows, stats_digest, unpack)
+
+
+class Snapshot:
+    """What ``lstat`` said of every file in a list, in one run: (ino, size, mtime_ns,
+    ctime_ns, mode) each, or None.
+
+    A run that finds every file as the stored snapshot of the same list says (and the same
+    directory, and no write to the cache since) takes each file's results from the
+    snapshot's summary, without the index, a comparison per file, or any check of which
+    results hold: at 100,000 cases that is most of a warm run. It is written only when it
+    holds: every file in the index, with this very stat (none racy, ``_smudge_racy``), and
+    results confirmed against this directory. A write of the cache (results or index) is a
+    new generation, and a snapshot holds for its own generation only."""
+
+    def __init__(self, names: list, stats: list, dirprint: str):
+        self.names = names
+        self.stats = stats
+        self.dirprint = dirprint
+        self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
+        self.digest = stats_digest(stats)
+        self.racy: list = []  # positions of racy files, once ``packed``
+        self._case_ids = None
+
+    def differing(self, base: bytes) -> list | None:
+        """Positions of the files whose stat now is not the one in ``base`` (``store.flat_stats``):
+        blocks of a thousand files compared at once, then the files of a block that
+        differs. None: ``base`` is of another number of files."""
+        then = unpack(base)
+        now = self.stats
+        if not isinstance(then, list) or len(then) != len(now):
+            return None
+        out = []
+        for start in range(0, len(now), 1000):
+            if now[start:start + 1000] != then[start:start + 1000]:
+                out.extend(i for i in range(start, min(start + 1000, len(now)))
+                           if now[i] != then[i])
+        return out
+
+    def rows(self, packed: bytes) -> list:
+        return snapshot_rows(self.key, packed, self.stats)
+
+    def case_ids(self) -> set:
+        """The case IDs among these files' names (``cases/ID.yaml``), found once, in one pass
+        over every name (``ids_of_files``)."""
+        if self._case_ids is None:
+            from lpcli.core.caseid import ids_of_files
+
+            prefix = f"{CASES_DIR}/"
+            self._case_ids = set(ids_of_files([n[len(prefix):] for n in self.names
+                                               if n.startswith(prefix)]))
+        return self._case_ids
+
+    def packed(self, index: dict, generation: int) -> bytes | None:
+        """The snapshot to store, or None if it does not hold. Its summary: the status of
+        each file (one byte each, in order), which have findings, which are not named by a
+        valid case ID, the links of those that have any, and the quiet day of those closed
+        for good."""
+        statuses = bytearray(len(self.names))
+        findings, links, odd, quiet, racy = [], {}, [], {}, []
+        prefix = f"{CASES_DIR}/"
+        cut = len(prefix)
+        valid = self.case_ids()
+        for i, (name, st) in enumerate(zip(self.names, self.stats)):
+            entry = index.get(name)
+            if entry is not None and entry[STAT] is None and st is not None:
+                # Racy (just written): kept in the snapshot, to be read again each time
+                # until a run finds it settled.
+                racy.append(i)
+                if len(racy) > AGAIN_MAX:
+                    return None
+            elif (entry is None or st is None or entry[STAT] != st[:4]):
+                return None
+            if entry[DIRPRINT] != self.dirprint or not statmod.S_ISREG(st[4]):
+                return None
+            statuses[i] = entry[STATUS]
+            if entry[FINDINGS]:
+                findings.append(i)
+            if entry[LINKS]:
+                links[i] = entry[LINKS]
+            if entry[QUIET]:
+                quiet[i] = entry[QUIET]
+            if not (name.startswith(prefix) and name[cut:-5] in valid
+                    and name.endswith(".yaml")):
+                odd.append(i)
+        self.racy = racy
+        return pack((generation, self.digest, self.dirprint,
+                     (bytes(statuses), findings, links, odd, quiet), racy, {}))
