@@ -170,9 +170,9 @@ def test_a_file_changed_just_before_is_read_again_until_it_settles(book, monkeyp
 
 def test_many_runs_of_a_few_changes_agree_with_runs_from_scratch(book, settled,
                                                                  monkeypatch):
-    """Seeded: edits, touches and chmods of a few files between runs, past the number of
-    moved stats a snapshot keeps beside its summary (a new base is written)."""
-    monkeypatch.setattr(storemod, "MOVED_MAX", 3)
+    """Seeded: edits, touches and chmods of a few files between runs, in blocks of stats of
+    three files (a run rewrites the blocks of the files it read again)."""
+    monkeypatch.setattr(storemod, "STAT_BLOCK", 3)
     rng = random.Random(18)
     validate(book)
     cases = sorted(book.root.glob("cases/*.yaml"))

@@ -12,8 +12,9 @@ import marshal
 import stat as statmod
 
 from lpcli.casebook.layout import CASES_DIR
+from lpcli.casebook import store
 from lpcli.casebook.store import (AGAIN_MAX, DIRPRINT, FINDINGS, LINKS, QUIET, STAT, STATUS,
-                                  pack, snapshot_rows, stats_digest, unpack)
+                                  blocks_digest, pack, snapshot_rows, stat_block)
 
 
 class Snapshot:
@@ -33,24 +34,11 @@ class Snapshot:
         self.stats = stats
         self.dirprint = dirprint
         self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
-        self.digest = stats_digest(stats)
+        self.blocks = [stat_block(stats, b)[1]
+                       for b in range(-(-len(stats) // store.STAT_BLOCK))]
+        self.digest = blocks_digest(self.blocks)
         self.racy: list = []  # positions of racy files, once ``packed``
         self._case_ids = None
-
-    def differing(self, base: bytes) -> list | None:
-        """Positions of the files whose stat now is not the one in ``base`` (``store.flat_stats``):
-        blocks of a thousand files compared at once, then the files of a block that
-        differs. None: ``base`` is of another number of files."""
-        then = unpack(base)
-        now = self.stats
-        if not isinstance(then, list) or len(then) != len(now):
-            return None
-        out = []
-        for start in range(0, len(now), 1000):
-            if now[start:start + 1000] != then[start:start + 1000]:
-                out.extend(i for i in range(start, min(start + 1000, len(now)))
-                           if now[i] != then[i])
-        return out
 
     def rows(self, packed: bytes) -> list:
         return snapshot_rows(self.key, packed, self.stats)
@@ -100,4 +88,4 @@ class Snapshot:
                 odd.append(i)
         self.racy = racy
         return pack((generation, self.digest, self.dirprint,
-                     (bytes(statuses), findings, links, odd, quiet), racy, {}))
+                     (bytes(statuses), findings, links, odd, quiet), racy, self.blocks))

@@ -55,9 +55,10 @@ RACY_NS = 2_000_000_000
 # index (``save_again``) holds before the index is written whole again.
 AGAIN_MAX = 64
 PATCH_MAX = 2_000
-# A snapshot keeps every file's stat as a base written whole, and the stats that moved since
-# (a few per run) beside its summary, up to this many before a new base is written.
-MOVED_MAX = 500
+# A snapshot keeps every file's stat in blocks of this many files, each with its digest: a
+# run finds the few files changed from the blocks whose digest differs, and a run that read
+# them again rewrites those blocks only.
+STAT_BLOCK = 1000
 # Status of a case in the index: the slim copy's 'status', or none (the file failed the gate).
 NO_SLIM, OPEN, CLOSED, OTHER = 0, 1, 2, 3
 _STATUS = {"open": OPEN, "closed": CLOSED}
@@ -395,27 +396,28 @@ class Store:
         packed = self._meta(key)
         if packed is None:
             return None
-        generation, digest, dirprint, value, racy, moved = unpack(packed)
+        generation, digest, dirprint, value, racy, blocks = unpack(packed)
         if generation != (self._meta("generation") or 0) or dirprint != taken.dirprint:
             return None
         if digest == taken.digest and not racy:
             return (generation, value) if exact else (generation, value, [])
-        if exact:
+        if exact or len(blocks) != len(taken.blocks):
             return None
-        base = self._meta(key + ":stats")
-        if not isinstance(base, bytes):
-            return None
-        # Files whose stat is neither the snapshot's base nor what it moved to since.
+        # The blocks of stats whose digest differs, then the files in them that differ.
         again = set(racy)
-        differ = taken.differing(base)
-        if differ is None:
-            return None
-        for i in differ:
-            if moved.get(i) != taken.stats[i]:
-                again.add(i)
-        again.update(i for i in moved if i not in differ)
-        if len(again) > AGAIN_MAX:
-            return None
+        for b, (now, then) in enumerate(zip(taken.blocks, blocks)):
+            if now == then:
+                continue
+            kept = self._meta(f"{key}:stats:{b}")
+            kept = unpack(kept) if isinstance(kept, bytes) else None
+            start = b * STAT_BLOCK
+            block = taken.stats[start:start + STAT_BLOCK]
+            if not isinstance(kept, list) or len(kept) != len(block):
+                return None
+            again.update(start + i for i, (st_now, st_then) in enumerate(zip(block, kept))
+                         if st_now != st_then)
+            if len(again) > AGAIN_MAX:
+                return None
         return generation, value, sorted(again)
 
     def save_again(self, taken, summary, stats: dict, entries: dict) -> None:
@@ -439,17 +441,14 @@ class Store:
             db.execute("BEGIN IMMEDIATE")
             try:
                 generation = self._meta("generation") or 0
-                if generation != self.generation:
-                    self.tainted = True
-                    return
                 patch = _unpack_index(self._meta("patch"))
                 patch.update(entries)
-                if len(patch) > PATCH_MAX:
-                    return  # the next run that misses the snapshot writes the whole index
-                old = self._meta(taken.key)
-                if old is None:
+                if generation != self.generation or len(patch) > PATCH_MAX:
+                    # Another lpcli wrote meanwhile; or the patch is long enough that the
+                    # next run to miss the snapshot should write the whole index: nothing.
+                    self.tainted = generation != self.generation
+                    db.execute("ROLLBACK")
                     return
-                moved = unpack(old)[5]
                 if self.pending:
                     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                                    self.pending.values())
@@ -459,22 +458,21 @@ class Store:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
                            (generation,))
                 # Every other snapshot and answer is of an earlier generation now: gone.
-                # This one's stats stay: what moved since is kept beside its summary.
-                db.execute("DELETE FROM meta WHERE (k LIKE 'snap:%' AND k NOT IN (?, ?)) "
-                           "OR k LIKE 'memo:%'", (taken.key, taken.key + ":stats"))
+                # This one's blocks of stats stay, those with a file read again rewritten.
+                db.execute("DELETE FROM meta WHERE (k LIKE 'snap:%' AND k != ? AND k NOT "
+                           "LIKE ?) OR k LIKE 'memo:%'", (taken.key, taken.key + ":stats:%"))
                 now = list(taken.stats)
                 for i, st in stats.items():
                     if st is not None:
                         now[i] = st
-                        moved[i] = st
                 racy = sorted(i for i, st in stats.items() if st is None)
-                digest = stats_digest(now) if now != taken.stats else taken.digest
-                if len(moved) > MOVED_MAX:  # a new base, written whole
-                    rows = snapshot_rows(taken.key, pack((
-                        generation, digest, taken.dirprint, summary, racy, {})), now)
-                else:
-                    rows = [(taken.key, pack((generation, digest, taken.dirprint, summary,
-                                              racy, moved)))]
+                blocks = list(taken.blocks)
+                rows = []
+                for b in sorted({i // STAT_BLOCK for i in stats}):
+                    packed, blocks[b] = stat_block(now, b)
+                    rows.append((f"{taken.key}:stats:{b}", packed))
+                rows.append((taken.key, pack((generation, blocks_digest(blocks),
+                                              taken.dirprint, summary, racy, blocks))))
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
                 db.execute("COMMIT")
             except BaseException:
@@ -518,7 +516,7 @@ class Store:
                     self.db.execute(
                         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (f"memo:{kind}:{taken.key}",
-                         pack((generation, taken.digest, taken.dirprint, answer, [], {}))))
+                         pack((generation, taken.digest, taken.dirprint, answer, [], []))))
             finally:
                 self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError):
@@ -552,20 +550,24 @@ class Store:
         self._give_up()
 
 
-def flat_stats(stats: list) -> bytes:
-    """Every stat of a snapshot, marshalled without references (so equal stats give equal
-    bytes, whichever objects hold them)."""
-    return marshal.dumps(stats, 2)
+def stat_block(stats: list, b: int) -> tuple[bytes, bytes]:
+    """Block ``b`` of a snapshot's stats, marshalled without references (equal stats give
+    equal bytes, whichever objects hold them), and its digest."""
+    packed = marshal.dumps(stats[b * STAT_BLOCK:(b + 1) * STAT_BLOCK], 2)
+    return packed, hashlib.blake2b(packed, digest_size=8).digest()
 
 
-def stats_digest(stats: list) -> bytes:
-    return hashlib.blake2b(flat_stats(stats), digest_size=16).digest()
+def blocks_digest(blocks: list) -> bytes:
+    """The digest of every stat of a snapshot, from its blocks' digests."""
+    return hashlib.blake2b(b"".join(blocks), digest_size=16).digest()
 
 
 def snapshot_rows(key: str, packed: bytes, stats: list) -> list:
-    """The meta rows of a snapshot: its summary, read by every run, and every file's stat
-    apart (``key:stats``), read only by a run that finds a few files changed."""
-    return [(key, packed), (key + ":stats", flat_stats(stats))]
+    """The meta rows of a snapshot: its summary, read by every run, and its stats in blocks
+    apart (``key:stats:N``), read only by a run that finds a few files changed, and only
+    the blocks whose digest differs."""
+    return [(key, packed)] + [(f"{key}:stats:{b}", stat_block(stats, b)[0])
+                              for b in range(-(-len(stats) // STAT_BLOCK))]
 
 
 def pack(value) -> bytes:
