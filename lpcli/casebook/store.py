@@ -75,11 +75,7 @@ def quiet_of(slim) -> str | None:
     return quiet_since(slim.get("history")) if isinstance(slim, dict) else None
 
 
-def blob_id(raw: bytes) -> str:
-    """The git blob ID of these bytes (what ``git hash-object`` prints)."""
-    h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
-    h.update(raw)
-    return h.hexdigest()
+blob_id = gitstore.blob_id  # what a file's results are for: its bytes' git blob ID
 
 
 # An entry of the index: [stat, blob, status, dirprint, links, findings, quiet]. ``stat`` is (ino,

@@ -7,6 +7,7 @@ quote file contents (a conflict, a hook's output), so messages are lpcli's own.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -170,14 +171,33 @@ def check_writable(repo, paths=()) -> None:
         raise RepositoryStateError(
             "the casebook has unresolved git conflicts",
             hint="resolve them (see 'git status'), commit, and try again")
-    for path in paths:
-        rel = rel_path(repo, path)
-        status = _run(repo, "check the casebook's state", "status", "--porcelain", "--", rel)
-        if status.strip():
-            raise RepositoryStateError(
-                f"{rel} has changes that are not committed",
-                hint=f"commit them ('git add {rel} && git commit'), or discard them "
-                     f"('git checkout -- {rel}'), then try again")
+    for rel in _uncommitted(repo, [rel_path(repo, path) for path in paths])[:1]:
+        raise RepositoryStateError(
+            f"{rel} has changes that are not committed",
+            hint=f"commit them ('git add {rel} && git commit'), or discard them "
+                 f"('git checkout -- {rel}'), then try again")
+
+
+def _uncommitted(repo, rels) -> list[str]:
+    """Of these files, those 'git status' would list: changed from HEAD (staged or not), or
+    there and untracked (not ignored). Asked as two quick questions of git's index rather
+    than 'git status', which reads the whole folder for untracked files (a tenth of a
+    second per file at 100,000 cases)."""
+    if not rels:
+        return []
+    what = "check the casebook's state"
+    changed = _run(repo, what, "status", "--porcelain", "-z", "--untracked-files=no", "--",
+                   *rels)
+    found = [entry[3:] for entry in changed.split("\0") if len(entry) > 3]
+    tracked = set(_run(repo, what, "ls_files", "-z", "--", *rels).split("\0"))
+    root = Path(repo.working_tree_dir)
+    for rel in rels:
+        if rel not in tracked and rel not in found and os.path.lexists(root / rel):
+            try:
+                repo.git.check_ignore("-q", "--", rel)  # ignored: 'git status' says nothing
+            except _git().GitCommandError:
+                found.append(rel)
+    return [rel for rel in rels if rel in found]
 
 
 def git_dir(root: Path) -> Path | None:
@@ -289,14 +309,23 @@ def commit(repo, paths, message: str, env: dict) -> str:
     (a clean filter, an 'eol' or 'ident' attribute rewriting them) is undone and refused."""
     rels = [rel_path(repo, p) for p in paths]
     before = repo.head.commit.hexsha if has_head(repo) else None
+    alone = before is not None and not _staged_besides(repo, rels)
     _run(repo, "commit the change", "add", "--", *rels)
-    # --only with pathspecs: the commit holds these files and nothing else staged.
-    _run(repo, "commit the change", "commit", "--only", "-q", "-m", message, "--", *rels,
-         env=env)
+    if alone:
+        # Nothing else staged: the index is HEAD and these files, a commit of it is the
+        # same as one with --only, without --only's second index built from HEAD's tree
+        # (half a second for a folder of 100,000 cases).
+        _run(repo, "commit the change", "commit", "-q", "-m", message, env=env)
+    else:
+        # --only with pathspecs: the commit holds these files and nothing else staged.
+        _run(repo, "commit the change", "commit", "--only", "-q", "-m", message, "--",
+             *rels, env=env)
     sha = repo.head.commit.hexsha
     commits_made.append(sha)
+    stored = committed_blobs(repo, rels)
     for path, rel in zip(paths, rels):
-        if committed_bytes(repo, path) != _disk_bytes(path):
+        disk = _disk_bytes(path)
+        if disk is None or stored.get(rel) != blob_id(disk):
             _undo_commit(repo, sha, before)
             raise RepositoryStateError(
                 f"git stored {rel} differently from the bytes lpcli checked (a clean filter "
@@ -305,6 +334,17 @@ def commit(repo, paths, message: str, env: dict) -> str:
                 hint=f"see what applies with 'git check-attr -a -- {rel}'; remove that filter "
                      "or attribute for the casebook's files, then try again")
     return sha
+
+
+def _staged_besides(repo, rels) -> bool:
+    """Whether git's index differs from HEAD anywhere but these files (or git cannot say:
+    then assume it does)."""
+    try:
+        repo.git.diff_index("--cached", "--quiet", "HEAD", "--", ".",
+                            *(f":(exclude,literal){rel}" for rel in rels))
+    except _git().GitCommandError:
+        return True
+    return False
 
 
 def _disk_bytes(path) -> bytes | None:
@@ -346,15 +386,36 @@ def _run(repo, what: str, command: str, *args, **kwargs) -> str:
             hint="nothing was changed; check 'git status' and any git hooks, then try again")
 
 
+def blob_id(raw: bytes) -> str:
+    """The git blob ID of these bytes (what ``git hash-object`` prints)."""
+    h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
+    h.update(raw)
+    return h.hexdigest()
+
+
+def committed_blobs(repo, rels) -> dict:
+    """rel -> blob ID at HEAD of these files (those HEAD holds as files). Git reads the
+    trees: a folder of 100,000 cases is a tree of 100,000 entries, which GitPython would
+    parse in Python (most of a second) for each file asked for."""
+    if not has_head(repo) or not rels:
+        return {}
+    out = {}
+    listed = repo.git.ls_tree("-z", "--full-tree", "HEAD", "--", *rels)
+    for entry in listed.split("\0"):
+        meta, _, name = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            out[name] = parts[2]
+    return out
+
+
 def committed_bytes(repo, path) -> bytes | None:
     """The file's content at HEAD, or None when HEAD does not hold it (or there is no HEAD)."""
-    if not has_head(repo):
+    rel = rel_path(repo, path)
+    sha = committed_blobs(repo, [rel]).get(rel)
+    if sha is None:
         return None
-    try:
-        blob = repo.head.commit.tree / rel_path(repo, path)
-    except KeyError:
-        return None
-    return blob.data_stream.read()
+    return repo.odb.stream(bytes.fromhex(sha)).read()
 
 
 def unstage(repo, paths) -> bool:
