@@ -153,6 +153,26 @@ def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+class _Days(dict):
+    """``as_date`` remembered per spelling: a casebook kept for years has a few thousand
+    days among a million dates, and a look-up costs a third of a parse."""
+
+    def __missing__(self, value):
+        day = self[value] = as_date(value)
+        return day
+
+
+def _day_reader():
+    days = _Days()
+
+    def day(value):
+        try:
+            return days[value]
+        except TypeError:  # (not hashable: nothing a history holds, but never a crash)
+            return as_date(value)
+    return day
+
+
 class _Dated:
     """A case's history with its dates read once (``as_date``: None for none or a bad one),
     not once per count: a report makes fourteen counts."""
@@ -161,18 +181,18 @@ class _Dated:
                  "closures", "closure_days", "events", "reopenings", "step_ups", "reviews",
                  "actions")
 
-    def __init__(self, h: dict):
-        self.opened, self.assessed = as_date(h[H.OPENED]), as_date(h[H.ASSESSED])
-        self.lead_since, self.plan_agreed = as_date(h[H.LEAD_SINCE]), as_date(h[H.PLAN_AGREED])
-        self.unresolved = as_date(h[H.UNRESOLVED])
-        self.closures = [(as_date(day), reason) for day, reason in h[H.CLOSURES]]
-        self.closure_days = sorted(day for day, _ in self.closures if day)
-        self.reopenings = [as_date(r) for r in h[H.REOPENINGS]]
+    def __init__(self, h: dict, day=as_date):
+        self.opened, self.assessed = day(h[H.OPENED]), day(h[H.ASSESSED])
+        self.lead_since, self.plan_agreed = day(h[H.LEAD_SINCE]), day(h[H.PLAN_AGREED])
+        self.unresolved = day(h[H.UNRESOLVED])
+        self.closures = [(day(d), reason) for d, reason in h[H.CLOSURES]]
+        self.closure_days = sorted(d for d, _ in self.closures if d)
+        self.reopenings = [day(r) for r in h[H.REOPENINGS]]
         self.events = H.events(self.closures, self.reopenings)
-        self.step_ups = [as_date(d) for d in h[H.STEP_UPS]]
-        self.reviews = [(as_date(held), as_date(due), satisfied, marks)
+        self.step_ups = [day(d) for d in h[H.STEP_UPS]]
+        self.reviews = [(day(held), day(due), satisfied, marks)
                         for held, due, satisfied, marks in h[H.REVIEWS]]
-        self.actions = [(as_date(due), as_date(done_on)) for due, done_on, _ in h[H.ACTIONS]]
+        self.actions = [(day(due), day(done_on)) for due, done_on, _ in h[H.ACTIONS]]
 
     def closed_on(self, day: dt.date) -> bool:
         """``history.closed_on``, from the dates read once."""
@@ -203,7 +223,8 @@ class _Histories:
     the report's first period, unread: ``quiet_before``.)"""
 
     def __init__(self, histories):
-        self.items = [(H.quiet_since(h), _Dated(h)) for h in histories]
+        day = _day_reader()
+        self.items = [(H.quiet_since(h), _Dated(h, day)) for h in histories]
 
     def for_period(self, period: Period) -> list:
         start = period.start.isoformat()

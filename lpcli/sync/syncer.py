@@ -145,8 +145,11 @@ class Sync:
                      f"{report.remote}/{sorted(others)[0]}; or, to publish this casebook as "
                      f"a new branch there, git push -u {report.remote} {report.branch}")
 
-    def _cases_in(self, a: str | None, b: str) -> list[str]:
-        return sorted({cid for p in trees.changed(self.git, a, b) if (cid := case_id_of(p))})
+    def _cases_in(self, a: str | None, b: str, changed=None) -> list[str]:
+        """Case IDs of the files that differ from a to b (``changed``: those paths, if
+        already listed: at 100,000 cases each listing is a twentieth of a second)."""
+        paths = trees.changed(self.git, a, b) if changed is None else changed
+        return sorted({cid for p in paths if (cid := case_id_of(p))})
 
     def _changed_by_merge(self, ours: str, theirs: str, tree: str) -> set[str]:
         """Paths where the merged tree differs from either side."""
@@ -360,7 +363,7 @@ class Sync:
         # commit; in a dry run HEAD has not moved and the base is where our changes start.
         since = None if theirs is None else self._merge_base(ours, theirs)
         changed = trees.changed(self.git, since, ours)
-        report.sent = sorted(set(report.sent) | set(self._cases_in(since, ours)))
+        report.sent = sorted(set(report.sent) | set(self._cases_in(since, ours, changed)))
         errors = check_tree(self.repo, ours, changed, self.casebook)
         if errors:
             report.errors += errors
