@@ -31,7 +31,7 @@ from lpcli.check.gate import check
 from lpcli.check.permissions import LOOSE_FILE
 from lpcli.core.caseid import is_case_id
 from lpcli.core.diagnostics import ERROR, Diagnostic
-from lpcli.files import fastyaml, loader, quickyaml, yamlio
+from lpcli.files import fastyaml, loader, yamlio
 from lpcli.files.safeio import read_raw
 
 
@@ -73,6 +73,10 @@ def analyse_tracked(name: str, raw: bytes, directory, prints, whole):
     else:
         # Positions are only for pointing at findings: a file is read without them, and
         # read again for them only if something is found (its checks are not run twice).
+        # Imported here: its patterns take a hundredth of a second to compile, and a warm
+        # run analyses no file.
+        from lpcli.files import quickyaml
+
         quick = quickyaml.load(text) if not diags else None
         if quick is not None:
             quick = _Positioned(quick.data, text)
