@@ -304,8 +304,7 @@ class Store:
         self._smudge_racy()
         try:
             db = self.db
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._writing():
                 generation = self._meta("generation") or 0
                 # Another lpcli wrote since this one read the index: its rows may not be
                 # what this index says (the blob check per row copes), so no snapshot.
@@ -333,13 +332,8 @@ class Store:
                 if packed is not None:
                     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                    snapshot.rows(packed))
-                db.execute("COMMIT")
-                # (A snapshot naming racy files to read again does not hold by itself.)
-                self.snapshot_holds = packed is not None and not snapshot.racy
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise
+            # (A snapshot naming racy files to read again does not hold by itself.)
+            self.snapshot_holds = packed is not None and not snapshot.racy
             self.pending.clear()
             self.dirty_index = False
             self.generation = generation
@@ -434,8 +428,7 @@ class Store:
                 entries[taken.names[i]][STAT] = st[:4]
         try:
             db = self.db
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._writing():
                 generation = self._meta("generation") or 0
                 patch = _unpack_index(self._meta("patch"))
                 patch.update(entries)
@@ -443,7 +436,6 @@ class Store:
                     # Another lpcli wrote meanwhile; or the patch is long enough that the
                     # next run to miss the snapshot should write the whole index: nothing.
                     self.tainted = generation != self.generation
-                    db.execute("ROLLBACK")
                     return
                 if self.pending:
                     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
@@ -470,11 +462,6 @@ class Store:
                 rows.append((taken.key, pack((generation, blocks_digest(blocks),
                                               taken.dirprint, summary, racy, blocks))))
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
-                db.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise
             self.pending.clear()
             self.generation = generation
             self.snapshot_holds = not racy
@@ -505,16 +492,13 @@ class Store:
         if self.db is None or not self.snapshot_holds or self.tainted:
             return
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._writing():
                 generation = self._meta("generation") or 0
                 if generation == self.generation:
                     self.db.execute(
                         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (f"memo:{kind}:{taken.key}",
                          pack((generation, taken.digest, taken.dirprint, answer, [], []))))
-            finally:
-                self.db.execute("COMMIT")
         except (sqlite3.Error, ValueError):
             pass
 
@@ -533,6 +517,19 @@ class Store:
             if stat is not None and (stat[2] >= limit or stat[3] >= limit):
                 entry[STAT] = None
         self.touched.clear()
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """A write transaction (taken at once: a second writer waits, then gives up),
+        committed at the end of the block, rolled back if it raises."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def _racy_limit(self) -> int:
         """A stat with an mtime or ctime from this moment on is racy (``_smudge_racy``)."""
