@@ -74,3 +74,32 @@ def test_a_case_with_changes_not_committed_is_refused_whatever_kind(book):
         if make != "untracked":
             book.git("reset", "-q", "--", f"cases/{MODEL_CASE}.yaml")
             path.write_text(original)
+
+
+def test_something_staged_between_the_check_and_the_commit_is_left_staged(book,
+                                                                          monkeypatch):
+    """The check found nothing else staged, then git in another terminal staged a file:
+    the plain commit took it, so lpcli takes that commit back and makes it with --only."""
+    from lpcli import gitstore
+
+    other = book.case(OTHER_CASE)
+    other.write_text(other.read_text() + "# staged meanwhile\n")
+    book.git("add", "--", f"cases/{OTHER_CASE}.yaml")
+    monkeypatch.setattr(gitstore, "_staged_besides", lambda repo, rels: False)
+    update(book)
+    assert committed_files(book) == [f"cases/{MODEL_CASE}.yaml"]
+    assert book.git("diff", "--cached", "--name-only").split() == [f"cases/{OTHER_CASE}.yaml"]
+
+
+def test_a_submodule_staged_with_ignore_all_stays_out_of_the_commit(book):
+    """.gitmodules may tell git to ignore a submodule's changes; a staged pointer of it is
+    still something else staged."""
+    (book.root / ".gitmodules").write_text('[submodule "sm"]\n\tpath = sm\n\turl = ./sm\n'
+                                            "\tignore = all\n")
+    book.git("add", ".gitmodules")
+    book.git("commit", "-q", "-m", "a submodule's settings")
+    head = book.head()
+    book.git("update-index", "--add", "--cacheinfo", f"160000,{head},sm")
+    update(book)
+    assert committed_files(book) == [f"cases/{MODEL_CASE}.yaml"]
+    assert "sm" in book.git("diff", "--cached", "--name-only", "--ignore-submodules=none")

@@ -300,3 +300,62 @@ def test_no_answer_is_remembered_when_another_lpcli_wrote_the_cache_meanwhile(bo
     assert run.store.recall(taken, "validate") is None
     run.store.close()
     assert "unknown-action-owner" in rules_of(validate(book), MODEL_CASE)
+
+
+def cache_meta(book, key):
+    import sqlite3
+
+    path = next((book.root / ".git" / "lpcli").glob("cache-*.sqlite3"))
+    db = sqlite3.connect(path)
+    try:
+        row = db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+    finally:
+        db.close()
+    return None if row is None else row[0]
+
+
+def test_a_cache_started_again_by_another_version_meanwhile_is_left_alone(book, settled,
+                                                                          monkeypatch):
+    """Another lpcli version resets the cache between this run's read of the snapshot and
+    its write, and its generations start again at the same number: this run writes
+    nothing over it (it would be the other version's, with this one's results)."""
+    import sqlite3
+
+    validate(book)
+    edit(book, MODEL_CASE, "owner: ho-brennan", "owner: ho-brennaX")
+    real = storemod.Store.save_again
+
+    def another_version_first(self, *args):
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("DELETE FROM files")
+        db.execute("DELETE FROM meta")
+        db.execute("INSERT INTO meta VALUES ('context', 'another version')")
+        db.execute("INSERT INTO meta VALUES ('generation', ?)", (self.generation,))
+        db.close()
+        return real(self, *args)
+
+    monkeypatch.setattr(storemod.Store, "save_again", another_version_first)
+    assert "unknown-action-owner" in rules_of(validate(book), MODEL_CASE)
+    assert cache_meta(book, "context") == "another version"
+    assert cache_meta(book, "patch") is None
+    monkeypatch.setattr(storemod.Store, "save_again", real)
+    found = validate(book)
+    assert found == from_scratch(book)
+
+
+def test_a_long_patch_sends_the_next_run_to_the_whole_index(book, settled, monkeypatch,
+                                                            index_loads):
+    monkeypatch.setattr(storemod, "PATCH_MAX", 2)
+    validate(book)
+    cases = sorted(book.root.glob("cases/*.yaml"))
+    for path in cases[:2]:  # two runs, each reading one file again: a patch of two
+        path.write_text(path.read_text() + "# edited\n")
+        index_loads.clear()
+        validate(book)
+        assert index_loads == []
+    assert cache_meta(book, "patch") is not None
+    cases[2].write_text(cases[2].read_text() + "# edited\n")
+    index_loads.clear()
+    found = validate(book)
+    assert index_loads and cache_meta(book, "patch") is None  # written whole, patch in it
+    assert found == from_scratch(book)

@@ -213,6 +213,9 @@ class Store:
         try:
             self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM meta")
+            # Whose it is now, at once: a run of another version still going sees its
+            # generations are not this cache's (``_still_ours``).
+            self.db.execute("INSERT INTO meta VALUES ('context', ?)", (self.context,))
         except sqlite3.Error:
             self._give_up()
 
@@ -306,9 +309,10 @@ class Store:
             db = self.db
             with self._writing():
                 generation = self._meta("generation") or 0
-                # Another lpcli wrote since this one read the index: its rows may not be
-                # what this index says (the blob check per row copes), so no snapshot.
-                latest = generation == self.generation
+                # Another lpcli wrote since this one read the index (or started the cache
+                # again for another version): its rows may not be what this index says
+                # (the blob check per row copes), so no snapshot.
+                latest = self._still_ours(generation)
                 if changed:
                     if self.pending:
                         db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
@@ -393,6 +397,8 @@ class Store:
             return (generation, value) if exact else (generation, value, [])
         if exact or len(blocks) != len(taken.blocks):
             return None
+        if len(_unpack_index(self._meta("patch"))) >= PATCH_MAX:
+            return None  # time the whole index was written again (``save``)
         # The blocks of stats whose digest differs, then the files in them that differ.
         again = set(racy)
         for b, (now, then) in enumerate(zip(taken.blocks, blocks)):
@@ -432,10 +438,11 @@ class Store:
                 generation = self._meta("generation") or 0
                 patch = _unpack_index(self._meta("patch"))
                 patch.update(entries)
-                if generation != self.generation or len(patch) > PATCH_MAX:
-                    # Another lpcli wrote meanwhile; or the patch is long enough that the
-                    # next run to miss the snapshot should write the whole index: nothing.
-                    self.tainted = generation != self.generation
+                if not self._still_ours(generation) or len(patch) > PATCH_MAX:
+                    # Another lpcli wrote meanwhile (or started the cache again for
+                    # another version); or the patch is long enough that the whole index
+                    # should be written (``snapshot`` then sends the next run to it).
+                    self.tainted = True
                     return
                 if self.pending:
                     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
@@ -494,7 +501,7 @@ class Store:
         try:
             with self._writing():
                 generation = self._meta("generation") or 0
-                if generation == self.generation:
+                if self._still_ours(generation):
                     self.db.execute(
                         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (f"memo:{kind}:{taken.key}",
@@ -518,6 +525,11 @@ class Store:
                 entry[STAT] = None
         self.touched.clear()
 
+    def _still_ours(self, generation) -> bool:
+        """Inside a write: the cache is at the generation this run read, and still for
+        this lpcli (another version resets it, and its generations start again)."""
+        return generation == self.generation and self._meta("context") == self.context
+
     @contextlib.contextmanager
     def _writing(self):
         """A write transaction (taken at once: a second writer waits, then gives up),
@@ -525,11 +537,13 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            # (Inside: a COMMIT refused, the database locked by a long reader, leaves the
+            # transaction open, holding its lock until this process ends.)
+            self.db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     def _racy_limit(self) -> int:
         """A stat with an mtime or ctime from this moment on is racy (``_smudge_racy``)."""

@@ -316,7 +316,12 @@ def commit(repo, paths, message: str, env: dict) -> str:
         # same as one with --only, without --only's second index built from HEAD's tree
         # (half a second for a folder of 100,000 cases).
         _run(repo, "commit the change", "commit", "-q", "-m", message, env=env)
-    else:
+        if not set(_changed_since(repo, before)) <= set(rels):
+            # Something was staged meanwhile (git in another terminal): the commit is
+            # taken back, its changes left staged, and made again with --only.
+            _run(repo, "commit the change", "reset", "-q", "--soft", before)
+            alone = False
+    if not alone:
         # --only with pathspecs: the commit holds these files and nothing else staged.
         _run(repo, "commit the change", "commit", "--only", "-q", "-m", message, "--",
              *rels, env=env)
@@ -340,11 +345,19 @@ def _staged_besides(repo, rels) -> bool:
     """Whether git's index differs from HEAD anywhere but these files (or git cannot say:
     then assume it does)."""
     try:
-        repo.git.diff_index("--cached", "--quiet", "HEAD", "--", ".",
-                            *(f":(exclude,literal){rel}" for rel in rels))
+        # (Submodules too, whatever .gitmodules says: a plain commit would take them.)
+        repo.git.diff_index("--cached", "--quiet", "--ignore-submodules=none", "HEAD", "--",
+                            ".", *(f":(exclude,literal){rel}" for rel in rels))
     except _git().GitCommandError:
         return True
     return False
+
+
+def _changed_since(repo, before: str) -> list[str]:
+    """Paths the commit at HEAD changed from ``before``."""
+    listed = repo.git.diff_tree("-r", "-z", "--name-only", "--no-renames",
+                                "--ignore-submodules=none", before, "HEAD")
+    return [name for name in listed.split("\0") if name]
 
 
 def _disk_bytes(path) -> bytes | None:
