@@ -345,11 +345,14 @@ class _Scan:
         (``snapshot.Snapshot``), reading only the rows asked for. None: no such snapshot."""
         slims, diagnostics = self.slims, self.diagnostics
 
+        first_kept = []
+
         def rows_for(summary, again):
             statuses, findings, _links, _odd, quiet = summary
+            first_kept[:] = self._kept(statuses, quiet)
             wanted = set(findings) if diagnostics else set()
             if slims:
-                wanted.update(i for i in self._kept(statuses, quiet) if statuses[i] != NO_SLIM)
+                wanted.update(i for i in first_kept if statuses[i] != NO_SLIM)
             return [order[i] for i in sorted(wanted)], {"slim": slims, "diags": diagnostics,
                                                         "of": len(order)}
 
@@ -362,7 +365,8 @@ class _Scan:
             if summary is None:
                 return None
         statuses, findings, links, odd, quiet = summary
-        kept = self._kept(statuses, quiet)
+        # (Files read again may have changed status: then the files asked for again.)
+        kept = self._kept(statuses, quiet) if again else first_kept
         findings, odd = set(findings), set(odd)
         if self.sparse:
             # Only the files with something to say: a finding, a link, a failed gate, a
