@@ -11,10 +11,10 @@ import hashlib
 import marshal
 import stat as statmod
 
-from lpcli.casebook.layout import CASES_DIR
 from lpcli.casebook import store
+from lpcli.casebook.layout import CASES_DIR
 from lpcli.casebook.store import (AGAIN_MAX, DIRPRINT, FINDINGS, LINKS, QUIET, STAT, STATUS,
-                                  blocks_digest, pack, snapshot_rows, stat_block)
+                                  blocks_digest, pack, stat_block)
 
 
 class Snapshot:
@@ -25,23 +25,34 @@ class Snapshot:
     directory, and no write to the cache since) takes each file's results from the
     snapshot's summary, without the index, a comparison per file, or any check of which
     results hold: at 100,000 cases that is most of a warm run. It is written only when it
-    holds: every file in the index, with this very stat (none racy, ``_smudge_racy``), and
-    results confirmed against this directory. A write of the cache (results or index) is a
-    new generation, and a snapshot holds for its own generation only."""
+    holds: every file in the index, with this very stat or (a few, ``AGAIN_MAX``) racy and
+    to be read again (``_smudge_racy``), and results confirmed against this directory. A
+    write of the cache (results or index) is a new generation, and a snapshot holds for its
+    own generation only; a run that finds a few files changed reads them again and writes
+    it anew (``Store.save_again``)."""
 
     def __init__(self, names: list, stats: list, dirprint: str):
         self.names = names
         self.stats = stats
         self.dirprint = dirprint
         self.key = "snap:" + hashlib.blake2b(marshal.dumps(names), digest_size=8).hexdigest()
-        self.blocks = [stat_block(stats, b)[1]
-                       for b in range(-(-len(stats) // store.STAT_BLOCK))]
+        # Each block of stats marshalled once: its digest now, its bytes if this run
+        # writes the snapshot.
+        self._packed_blocks, self.blocks = [], []
+        for b in range(-(-len(stats) // store.STAT_BLOCK)):
+            packed, digest = stat_block(stats, b)
+            self._packed_blocks.append(packed)
+            self.blocks.append(digest)
         self.digest = blocks_digest(self.blocks)
         self.racy: list = []  # positions of racy files, once ``packed``
         self._case_ids = None
 
     def rows(self, packed: bytes) -> list:
-        return snapshot_rows(self.key, packed, self.stats)
+        """The meta rows of this snapshot: its summary (``packed``), read by every run, and
+        its stats in blocks apart (``key:stats:N``), read only by a run that finds a few
+        files changed, and only the blocks whose digest differs."""
+        return [(self.key, packed)] + [(f"{self.key}:stats:{b}", block)
+                                       for b, block in enumerate(self._packed_blocks)]
 
     def case_ids(self) -> set:
         """The case IDs among these files' names (``cases/ID.yaml``), found once, in one pass

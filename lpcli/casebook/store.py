@@ -569,14 +569,6 @@ def blocks_digest(blocks: list) -> bytes:
     return hashlib.blake2b(b"".join(blocks), digest_size=16).digest()
 
 
-def snapshot_rows(key: str, packed: bytes, stats: list) -> list:
-    """The meta rows of a snapshot: its summary, read by every run, and its stats in blocks
-    apart (``key:stats:N``), read only by a run that finds a few files changed, and only
-    the blocks whose digest differs."""
-    return [(key, packed)] + [(f"{key}:stats:{b}", stat_block(stats, b)[0])
-                              for b in range(-(-len(stats) // STAT_BLOCK))]
-
-
 def pack(value) -> bytes:
     return marshal.dumps(value)
 
